@@ -1,0 +1,5 @@
+//! `janusc`: the Janus :cluster compiler command line.
+fn main() {
+    eprintln!("janusc: not built yet");
+    std::process::exit(2);
+}
