@@ -1,5 +1,5 @@
-//! `janusc`: the Janus :cluster compiler command line.
+//! `janusc`: the Janus :cluster compiler command line (see the `janusc` library for the driver).
+
 fn main() {
-    eprintln!("janusc: not built yet");
-    std::process::exit(2);
+    std::process::exit(janusc::main_entry());
 }

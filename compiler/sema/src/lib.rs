@@ -3,12 +3,40 @@
 //!
 //! Pure: it takes parsed modules and the manifest as data and returns diagnostics as data.
 //! It does no IO and knows nothing about Cranelift.
+//!
+//! Phases: `items` collects every declaration, `env` resolves imports, `resolve` gives every
+//! declaration its types, then bodies are checked (`functions`, `actors`, `supervisors`, with
+//! `expr`/`stmt`/`pattern`/`calls`/`literal`/`messaging`/`errors`/`builtins` doing the work),
+//! and finally `capabilities` and `placement` report the contracts that need the whole program.
 
+mod actors;
+mod body;
+mod builtins;
+mod calls;
+mod capabilities;
+mod env;
+mod errors;
 pub mod exhaustive;
+mod expr;
+mod functions;
+mod grains;
+mod items;
+mod literal;
+mod messaging;
+mod pattern;
+mod placement;
+mod resolve;
+mod stmt;
+mod supervisors;
+pub mod types;
+
+use std::collections::HashMap;
 
 use janus_manifest::Manifest;
-use janus_syntax::Diagnostic;
 use janus_syntax::ast::Module;
+use janus_syntax::{Diagnostic, Span};
+
+pub use types::{DefId, IntTy, Ty};
 
 /// One parsed module of a program.
 #[derive(Clone, Debug)]
@@ -28,16 +56,71 @@ pub struct Program {
     pub missing_modules: Vec<Vec<String>>,
 }
 
+/// Types found by the checker, for later phases (code generation). Keyed by the span of the
+/// expression or binding name as the parser recorded it.
+#[derive(Clone, Debug, Default)]
+pub struct TypeTables {
+    /// The type of every checked expression. A `T` used where `?T` is expected keeps its own
+    /// type here; the consumer compares with the context to insert the wrapping.
+    pub exprs: HashMap<Span, Ty>,
+    /// The type of every local binding (parameters, `let`/`var`, pattern and `catch` names),
+    /// keyed by the span of the bound name.
+    pub bindings: HashMap<Span, Ty>,
+}
+
+/// A declaration as later phases see it.
+#[derive(Clone, Debug)]
+pub struct DefSummary {
+    pub name: String,
+    /// Index into [`Program::modules`]; `usize::MAX` for built-ins (`AskError`, `ParseError`).
+    pub module: usize,
+    pub kind: &'static str,
+}
+
 /// What checking found.
 #[derive(Clone, Debug, Default)]
 pub struct Checked {
-    /// Errors and warnings, sorted by file and position.
+    /// Errors and warnings, sorted by file and position, without duplicates.
     pub diagnostics: Vec<Diagnostic>,
+    /// Expression and binding types (see [`TypeTables`]).
+    pub types: TypeTables,
+    /// The definition table, indexed by [`DefId`]; [`Ty::Def`] and friends point into it.
+    pub defs: Vec<DefSummary>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
 }
 
 /// The manifest as the checker sees it: absent when no `janus.toml` was found, in which
 /// case capability names are not checked and there is no node list.
 pub fn check_program(program: &Program, manifest: Option<&Manifest>) -> Checked {
-    let _ = (program, manifest);
-    unimplemented!("written by the checker work")
+    let mut env = env::Env::new(program, manifest);
+    env.collect();
+    env.resolve_imports();
+    env.resolve_defs();
+    env.check_bodies();
+    env.report_cap_violations();
+    env.check_placement();
+
+    let defs = env
+        .defs
+        .iter()
+        .map(|d| DefSummary { name: d.name.to_string(), module: d.module, kind: d.describe() })
+        .collect();
+    let mut diagnostics = std::mem::take(&mut *env.diags.borrow_mut());
+    sort_and_dedup(&mut diagnostics);
+    let types = std::mem::take(&mut *env.tables.borrow_mut());
+    Checked { diagnostics, types, defs }
+}
+
+fn sort_and_dedup(ds: &mut Vec<Diagnostic>) {
+    ds.sort_by(|a, b| {
+        let ka = a.primary_span().map(|s| (s.file, s.lo, s.hi));
+        let kb = b.primary_span().map(|s| (s.file, s.lo, s.hi));
+        ka.cmp(&kb).then_with(|| a.code.cmp(b.code)).then_with(|| a.message.cmp(&b.message))
+    });
+    ds.dedup_by(|a, b| a.code == b.code && a.message == b.message && a.primary_span() == b.primary_span());
 }

@@ -5,6 +5,11 @@
 //! algorithm of Maranget ("Warnings for pattern matching", 2007), which arms can never match
 //! and which values no arm covers. It knows nothing about the AST or spans.
 
+mod usefulness;
+mod witness;
+#[cfg(test)]
+mod tests;
+
 /// Index of a [`Shape`] in a [`ShapeTable`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ShapeId(pub u32);
@@ -94,6 +99,21 @@ pub struct Coverage {
 
 /// Decides coverage of `arms`, in order, over values of `scrutinee`.
 pub fn check(table: &ShapeTable, scrutinee: ShapeId, arms: &[Arm]) -> Coverage {
-    let _ = (table, scrutinee, arms);
-    unimplemented!("written by the exhaustiveness work")
+    let mut cx = usefulness::Usefulness::new(table, arms.len());
+    let witnesses = cx.run(scrutinee, arms.iter().map(|arm| (&arm.pat, arm.guarded)));
+    let mut missing: Vec<String> = Vec::new();
+    for w in &witnesses {
+        let text = w.first().map(|p| witness::print(table, p)).unwrap_or_else(|| "_".to_string());
+        // Distinct witnesses can print alike only in the corner of `??T` (see `witness`).
+        if !missing.contains(&text) {
+            missing.push(text);
+        }
+    }
+    let more_missing = missing.len() > MAX_REPORTED;
+    missing.truncate(MAX_REPORTED);
+    let unreachable = cx.useful.iter().enumerate().filter(|(_, u)| !**u).map(|(i, _)| i).collect();
+    Coverage { missing, more_missing, unreachable }
 }
+
+/// How many missing patterns a [`Coverage`] lists.
+const MAX_REPORTED: usize = 3;

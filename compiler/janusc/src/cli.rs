@@ -1,0 +1,173 @@
+//! The command line: `janusc <command> [options] [path]`, parsed by hand (a handful of flags do
+//! not justify a parser dependency). Every mistake is a [`UsageError`] with a clear message.
+
+use crate::UsageError;
+use crate::loader::did_you_mean;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Print this help text on stdout.
+    Help(&'static str),
+    Version,
+    Check {
+        path: String,
+        format: Format,
+    },
+}
+
+pub const HELP: &str = "\
+janusc: the Janus :cluster compiler
+
+Usage: janusc <command> [options] [path]
+
+Commands:
+  check [path]    parse and check a program, print diagnostics, build nothing
+
+Options:
+  -h, --help      print help (also `janusc check --help`)
+  -V, --version   print the version
+
+A path (default `.`) is a directory with a janus.toml (its [package] entry is checked) or a
+.jan file (the nearest janus.toml at or above its directory supplies capabilities and nodes).
+Exit status: 0 when there are no errors (warnings allowed), 1 on errors, 2 on usage errors.
+";
+
+pub const CHECK_HELP: &str = "\
+janusc check: parse and check a program, print diagnostics, build nothing
+
+Usage: janusc check [--format human|json] [path]
+
+Arguments:
+  [path]          a directory with a janus.toml, or a .jan file (default: `.`)
+
+Options:
+  --format human  diagnostics rendered for people, on stderr (the default)
+  --format json   one JSON document on stdout:
+                  {\"diagnostics\": [...], \"errors\": N, \"warnings\": N}
+  -h, --help      print this help
+
+Colour is used only when stderr is a terminal and NO_COLOR is not set.
+Exit status: 0 when there are no errors (warnings allowed), 1 on errors, 2 on usage errors.
+";
+
+const COMMANDS: &[&str] = &["check", "help"];
+
+/// Parses the arguments after the program name.
+pub fn parse(args: &[String]) -> Result<Command, UsageError> {
+    let Some((first, rest)) = args.split_first() else {
+        return Err(UsageError("no command given; try `janusc check`".into()));
+    };
+    match first.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help(match rest.first().map(String::as_str) {
+            Some("check") => CHECK_HELP,
+            _ => HELP,
+        })),
+        "-V" | "--version" => Ok(Command::Version),
+        "check" => parse_check(rest),
+        "build" => Err(UsageError(
+            "`janusc build` is not available yet; `janusc check` checks a program".into(),
+        )),
+        other if other.starts_with('-') => Err(UsageError(format!("unknown option `{other}`"))),
+        other => {
+            let hint = match did_you_mean(other, COMMANDS.iter().copied()) {
+                Some(c) => format!("; did you mean `{c}`?"),
+                None => String::new(),
+            };
+            Err(UsageError(format!("unknown command `{other}`{hint}")))
+        }
+    }
+}
+
+fn parse_format(value: Option<&str>) -> Result<Format, UsageError> {
+    match value {
+        Some("human") => Ok(Format::Human),
+        Some("json") => Ok(Format::Json),
+        Some(other) => Err(UsageError(format!(
+            "unknown format `{other}`: use `--format human` or `--format json`"
+        ))),
+        None => Err(UsageError("`--format` needs a value: `human` or `json`".into())),
+    }
+}
+
+fn parse_check(args: &[String]) -> Result<Command, UsageError> {
+    let mut path: Option<String> = None;
+    let mut format = Format::Human;
+    let mut only_paths = false;
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        i += 1;
+        if !only_paths && arg.starts_with('-') && arg != "-" {
+            match arg {
+                "-h" | "--help" => return Ok(Command::Help(CHECK_HELP)),
+                "--" => only_paths = true,
+                "--format" => {
+                    format = parse_format(args.get(i).map(String::as_str))?;
+                    i += 1;
+                }
+                _ => match arg.strip_prefix("--format=") {
+                    Some(v) => format = parse_format(Some(v))?,
+                    None => {
+                        return Err(UsageError(format!(
+                            "unknown option `{arg}` for `janusc check`"
+                        )));
+                    }
+                },
+            }
+            continue;
+        }
+        if let Some(first) = &path {
+            return Err(UsageError(format!(
+                "`janusc check` takes one path, got `{first}` and `{arg}`"
+            )));
+        }
+        path = Some(arg.to_string());
+    }
+    Ok(Command::Check { path: path.unwrap_or_else(|| ".".into()), format })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Command, UsageError> {
+        parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn check_forms() {
+        assert_eq!(p(&["check"]), Ok(Command::Check { path: ".".into(), format: Format::Human }));
+        assert_eq!(
+            p(&["check", "a.jan", "--format", "json"]),
+            Ok(Command::Check { path: "a.jan".into(), format: Format::Json })
+        );
+        assert_eq!(
+            p(&["check", "--format=human", "d"]),
+            Ok(Command::Check { path: "d".into(), format: Format::Human })
+        );
+        assert_eq!(
+            p(&["check", "--", "-odd.jan"]),
+            Ok(Command::Check { path: "-odd.jan".into(), format: Format::Human })
+        );
+        assert_eq!(p(&["check", "--help"]), Ok(Command::Help(CHECK_HELP)));
+        assert_eq!(p(&["--version"]), Ok(Command::Version));
+        assert_eq!(p(&["help", "check"]), Ok(Command::Help(CHECK_HELP)));
+    }
+
+    #[test]
+    fn usage_errors() {
+        assert!(p(&[]).is_err());
+        assert!(p(&["check", "--format"]).is_err());
+        assert!(p(&["check", "--format", "xml"]).is_err());
+        assert!(p(&["check", "a", "b"]).is_err());
+        assert!(p(&["check", "--frmat", "json"]).is_err());
+        let Err(UsageError(m)) = p(&["chek"]) else { panic!() };
+        assert!(m.contains("did you mean `check`?"), "{m}");
+    }
+}

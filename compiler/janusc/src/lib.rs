@@ -1,0 +1,148 @@
+//! `janusc` as a library: the driver of the Janus :cluster compiler and the only place that
+//! does IO. `main.rs` is a thin wrapper around [`main_entry`]; tests and benches call [`run`]
+//! or [`analyze`] in-process.
+//!
+//! The front end ([`analyze`]) is shared by every command: resolve the path into a project
+//! (manifest + entry), load the modules, check the program. `check` then only reports;
+//! `build` will go on to lower what [`Analysis`] holds.
+
+pub mod cli;
+pub mod json;
+pub mod loader;
+pub mod project;
+pub mod render;
+pub mod source_map;
+pub mod stdlib;
+
+use std::io::{IsTerminal, Write};
+
+use janus_sema::Program;
+use janus_syntax::Diagnostic;
+
+use crate::cli::{Command, Format};
+use crate::project::Project;
+use crate::source_map::SourceMap;
+
+/// A command line that cannot be carried out (bad flag, path not found): exit status 2.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+/// Everything the front end found out about a program.
+#[derive(Debug)]
+pub struct Analysis {
+    pub sources: SourceMap,
+    pub project: Project,
+    /// The loaded program; `None` when there was no entry file to start from.
+    pub program: Option<Program>,
+    /// Every diagnostic of every phase, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Runs the front end on the path a user typed: manifest, modules, parsing, checking.
+pub fn analyze(path: &str) -> Result<Analysis, UsageError> {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let project = project::open(path, &mut sources, &mut diagnostics)?;
+    let mut program = None;
+    if let Some(entry) = project.entry {
+        let (loaded, load_diags) =
+            loader::load_program(&mut sources, entry, &project.root, &project.root_display);
+        diagnostics.extend(load_diags);
+        let checked = janus_sema::check_program(&loaded, project.manifest.as_ref());
+        // With a janus.toml that could not be used, "no janus.toml found" would mislead: the
+        // manifest's own errors say what is wrong.
+        let broken_manifest = project.manifest_found && project.manifest.is_none();
+        diagnostics.extend(
+            checked.diagnostics.into_iter().filter(|d| !(broken_manifest && d.code == "W1001")),
+        );
+        program = Some(loaded);
+    }
+    sort(&mut diagnostics);
+    Ok(Analysis { sources, project, program, diagnostics })
+}
+
+/// File order: diagnostics without a place first, then by file (in load order: manifest,
+/// entry, imports) and position. The sort is stable, so ties keep the order they were found.
+fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| d.primary_span().map(|s| (s.file, s.lo, s.hi)));
+}
+
+/// Runs a command line (the arguments after the program name). Human diagnostics go to
+/// `stderr`, JSON and help to `stdout`. Returns the exit status: 0 success (warnings allowed),
+/// 1 errors in the program, 2 usage errors.
+pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write, color: bool) -> i32 {
+    // Write failures (a closed pipe) cannot be reported anywhere; the exit status still tells.
+    let command = match cli::parse(args) {
+        Ok(c) => c,
+        Err(UsageError(message)) => {
+            let _ = writeln!(stderr, "error: {message}\n\nRun `janusc --help` for usage.");
+            return 2;
+        }
+    };
+    match command {
+        Command::Help(text) => {
+            let _ = stdout.write_all(text.as_bytes());
+            0
+        }
+        Command::Version => {
+            let _ = writeln!(stdout, "janusc {}", env!("CARGO_PKG_VERSION"));
+            0
+        }
+        Command::Check { path, format } => check(&path, format, stdout, stderr, color),
+    }
+}
+
+fn check(
+    path: &str,
+    format: Format,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    color: bool,
+) -> i32 {
+    let analysis = match analyze(path) {
+        Ok(a) => a,
+        Err(UsageError(message)) => {
+            let _ = writeln!(stderr, "error: {message}");
+            return 2;
+        }
+    };
+    match format {
+        Format::Json => {
+            let _ =
+                writeln!(stdout, "{}", json::to_string(&analysis.sources, &analysis.diagnostics));
+        }
+        Format::Human => {
+            let name = &analysis.project.name;
+            let _ = render::render(
+                stderr,
+                &analysis.sources,
+                &analysis.diagnostics,
+                name,
+                "check",
+                color,
+            );
+        }
+    }
+    if analysis.has_errors() { 1 } else { 0 }
+}
+
+/// Whether to colour output written to stderr: only on a terminal, never with `NO_COLOR` set.
+pub fn stderr_wants_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// The process entry point: real arguments, stdout, stderr and terminal detection.
+pub fn main_entry() -> i32 {
+    let args: Vec<String> =
+        std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    let color = stderr_wants_color();
+    let status = run(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock(), color);
+    let _ = std::io::stdout().flush();
+    status
+}

@@ -1,0 +1,9 @@
+//! Fuzz target: arbitrary bytes, read as (lossy) UTF-8, through the parser and the checker.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let src = String::from_utf8_lossy(data);
+    janus_fuzz::parse_and_check(&src);
+});
