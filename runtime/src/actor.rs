@@ -57,11 +57,17 @@ impl ActorDesc {
     pub fn name(&self) -> &str {
         // SAFETY: `name_ptr`/`name_len` describe a static UTF-8 string (constructors guarantee it;
         // compiled code emits it from the source's identifier).
-        unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.name_ptr, self.name_len)) }
+        unsafe {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.name_ptr, self.name_len))
+        }
     }
 
     pub(crate) fn capacity(&self) -> u32 {
-        if self.mailbox_capacity == 0 { 1024 } else { self.mailbox_capacity }
+        if self.mailbox_capacity == 0 {
+            1024
+        } else {
+            self.mailbox_capacity
+        }
     }
 }
 
@@ -128,7 +134,12 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub(crate) fn new(id: u64, desc: &'static ActorDesc, rt: Arc<Shared>, args: Option<Payload>) -> Actor {
+    pub(crate) fn new(
+        id: u64,
+        desc: &'static ActorDesc,
+        rt: Arc<Shared>,
+        args: Option<Payload>,
+    ) -> Actor {
         Actor {
             id,
             desc,
@@ -200,18 +211,24 @@ impl Actor {
             }
         });
         self.release_owned();
-        self.rt.live_actors.fetch_sub(1, std::sync::atomic::Ordering::Relaxed); // a statistic only
-        if let ExitReason::Crashed(info) = &reason {
-            if !quiet {
-                (self.rt.config.crash_reporter)(&crate::crash::CrashReport {
-                    actor_id: self.id,
-                    actor_name: self.desc.name(),
-                    info,
-                });
-            }
+        self.rt
+            .live_actors
+            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed); // a statistic only
+        if let ExitReason::Crashed(info) = &reason
+            && !quiet
+        {
+            (self.rt.config.crash_reporter)(&crate::crash::CrashReport {
+                actor_id: self.id,
+                actor_name: self.desc.name(),
+                info,
+            });
         }
         if let Some(hook) = hook {
-            hook(&Exit { actor_id: self.id, name: self.desc.name().to_string(), reason });
+            hook(&Exit {
+                actor_id: self.id,
+                name: self.desc.name().to_string(),
+                reason,
+            });
         }
     }
 }
@@ -221,8 +238,18 @@ impl Drop for Actor {
         // An idle actor nobody can reach any more (no reference, no timer) is collected: its
         // state is freed like at program end (no `on stop`), unanswered replies it held fail.
         if !self.run.finalized.get() {
+            let (queue, waiters, hook, _) = self.mb.get_mut().kill();
+            with_ending(|| {
+                drop(queue); // queued asks get Stopped
+                for w in waiters {
+                    w.drop_undelivered(); // none in practice: a blocked sender holds a reference
+                }
+                drop(hook);
+            });
             self.release_owned();
-            self.rt.live_actors.fetch_sub(1, std::sync::atomic::Ordering::Relaxed); // statistic
+            self.rt
+                .live_actors
+                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed); // statistic
         }
     }
 }
@@ -245,6 +272,12 @@ impl RawActorRef {
         self.0.mb.lock().len()
     }
 
+    /// A diagnostic snapshot: `(queued messages, blocked senders, scheduled, dead)`.
+    pub fn debug_state(&self) -> (usize, usize, bool, bool) {
+        let mb = self.0.mb.lock();
+        (mb.len(), mb.waiting_senders(), mb.scheduled, mb.dead)
+    }
+
     /// Whether the actor has not ended yet (a snapshot).
     pub fn is_alive(&self) -> bool {
         !self.0.mb.lock().dead
@@ -262,7 +295,12 @@ impl RawActorRef {
     }
 
     /// Asks: sends `msg` (which must carry `reply`) and waits for the answer until `timeout`.
-    pub fn ask(&self, msg: Payload, reply: &crate::ask::AskHandle, timeout: std::time::Duration) -> Result<Payload, crate::ask::AskError> {
+    pub fn ask(
+        &self,
+        msg: Payload,
+        reply: &crate::ask::AskHandle,
+        timeout: std::time::Duration,
+    ) -> Result<Payload, crate::ask::AskError> {
         crate::ask::ask(&self.0, msg, reply, timeout)
     }
 
@@ -272,7 +310,11 @@ impl RawActorRef {
         let mut mb = self.0.mb.lock();
         if mb.dead {
             drop(mb);
-            hook(&Exit { actor_id: self.0.id, name: self.0.desc.name().to_string(), reason: ExitReason::AlreadyEnded });
+            hook(&Exit {
+                actor_id: self.0.id,
+                name: self.0.desc.name().to_string(),
+                reason: ExitReason::AlreadyEnded,
+            });
         } else {
             mb.exit_hook = Some(hook);
         }

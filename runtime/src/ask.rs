@@ -82,8 +82,9 @@ impl ReplySlot {
     }
 }
 
-/// The asker's end of an ask.
-pub struct AskHandle(Arc<ReplySlot>);
+/// The asker's end of an ask. `closed` is a private shortcut: once the asker has taken its result
+/// (and closed the slot itself) dropping the handle need not lock the slot again.
+pub struct AskHandle(Arc<ReplySlot>, Cell<bool>);
 
 /// One copy of a `Reply` handle (the replier's end). Clone = another copy of the same channel.
 pub struct RawReply(Arc<ReplySlot>);
@@ -99,7 +100,7 @@ pub fn reply_channel() -> (AskHandle, RawReply) {
         answered: AtomicBool::new(false),
         handles: AtomicUsize::new(1),
     });
-    (AskHandle(slot.clone()), RawReply(slot))
+    (AskHandle(slot.clone(), Cell::new(false)), RawReply(slot))
 }
 
 impl RawReply {
@@ -123,6 +124,37 @@ impl RawReply {
     }
 }
 
+impl RawReply {
+    /// Converts into a plain pointer holding this copy (for compiled code).
+    pub fn into_raw(self) -> *const () {
+        let p = Arc::as_ptr(&self.0).cast::<()>();
+        // The copy's count and the Arc count move into the pointer.
+        std::mem::forget(self);
+        p
+    }
+
+    /// # Safety
+    /// `p` must come from `RawReply::into_raw`; the copy it holds is taken over.
+    pub unsafe fn from_raw(p: *const ()) -> RawReply {
+        // SAFETY: `into_raw` leaked one Arc count for exactly this pointer.
+        RawReply(unsafe { Arc::from_raw(p.cast::<ReplySlot>()) })
+    }
+}
+
+impl AskHandle {
+    /// Boxes the handle into a plain pointer (for compiled code).
+    pub fn into_raw(self) -> *mut AskHandle {
+        Box::into_raw(Box::new(self))
+    }
+
+    /// # Safety
+    /// `p` must come from `AskHandle::into_raw` and is taken over.
+    pub unsafe fn from_raw(p: *mut AskHandle) -> AskHandle {
+        // SAFETY: guaranteed by the caller.
+        unsafe { *Box::from_raw(p) }
+    }
+}
+
 impl Clone for RawReply {
     fn clone(&self) -> Self {
         // Relaxed: like `Arc::clone`, a new copy is made from an existing one, which keeps the
@@ -136,6 +168,8 @@ impl Drop for RawReply {
     fn drop(&mut self) {
         // AcqRel (as in `Arc::drop`): the last dropper must see every other copy's `send`
         // (their `answered` swap happened before their decrement).
+        // The `answered` swap (AcqRel, as in `send`) makes the Stopped answer exclusive with any
+        // concurrent answer: exactly one swap sees `false`.
         if self.0.handles.fetch_sub(1, Ordering::AcqRel) == 1
             && ENDING.with(|e| e.get() > 0)
             && !self.0.answered.swap(true, Ordering::AcqRel)
@@ -159,27 +193,35 @@ pub(crate) fn with_ending<R>(f: impl FnOnce() -> R) -> R {
 }
 
 impl AskHandle {
+    /// Waits for the answer for at most `timeout` (for callers that sent the request themselves).
+    pub fn wait_timeout(&self, timeout: Duration) -> Result<Payload, AskError> {
+        self.wait(Instant::now() + timeout)
+    }
+
     /// Waits for the answer until `deadline`: suspends an actor's turn, parks a plain thread.
     pub(crate) fn wait(&self, deadline: Instant) -> Result<Payload, AskError> {
         loop {
             {
                 let mut st = self.0.state.lock();
-                match &mut *st {
-                    SlotState::Ready(_) => {
-                        let SlotState::Ready(r) = std::mem::replace(&mut *st, SlotState::Closed) else {
-                            unreachable!()
-                        };
+                match std::mem::replace(&mut *st, SlotState::Closed) {
+                    SlotState::Ready(r) => {
+                        self.1.set(true);
                         return r;
                     }
-                    SlotState::Closed => return Err(AskError::Timeout),
+                    SlotState::Closed => {
+                        self.1.set(true);
+                        return Err(AskError::Timeout);
+                    }
                     SlotState::Waiting(w) => {
-                        if Instant::now() >= deadline {
-                            *st = SlotState::Closed;
+                        // The first time through, the deadline was just computed by the caller
+                        // (a zero timeout still ends: the timer fires at once); only a wake-up
+                        // needs the clock (saves a clock read per ask).
+                        if w.is_some() && Instant::now() >= deadline {
+                            // The slot stays Closed: a late answer is dropped.
+                            self.1.set(true);
                             return Err(AskError::Timeout);
                         }
-                        if w.is_none() {
-                            *w = Some(coro::prepare_wait());
-                        }
+                        *st = SlotState::Waiting(Some(w.unwrap_or_else(coro::prepare_wait)));
                     }
                 }
             }
@@ -188,6 +230,9 @@ impl AskHandle {
     }
 
     fn close(&self) {
+        if self.1.replace(true) {
+            return;
+        }
         let old = std::mem::replace(&mut *self.0.state.lock(), SlotState::Closed);
         drop(old);
     }
@@ -201,7 +246,12 @@ impl Drop for AskHandle {
 }
 
 /// Sends `msg` (carrying the reply handle of `handle`) and waits for the answer.
-pub(crate) fn ask(target: &Arc<Actor>, msg: Payload, handle: &AskHandle, timeout: Duration) -> Result<Payload, AskError> {
+pub(crate) fn ask(
+    target: &Arc<Actor>,
+    msg: Payload,
+    handle: &AskHandle,
+    timeout: Duration,
+) -> Result<Payload, AskError> {
     let deadline = Instant::now() + timeout;
     match mailbox::send(target, msg, Some(deadline)) {
         SendResult::Delivered => handle.wait(deadline),

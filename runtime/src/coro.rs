@@ -1,12 +1,15 @@
-//! Coroutine turns: pooled stacks, the turn body, and suspension (`wait`, `sleep`, `fail`).
+//! Coroutine turns: pooled turn runners, the turn body, and suspension (`wait`, `sleep`, `fail`).
 //!
-//! Each turn of an actor (start, up to a batch of messages, the `after` arm, stop) runs in a fresh
-//! corosensei coroutine built on a stack taken from the worker's pool. A turn that ends without
-//! waiting gives its stack back at once, so idle actors hold none. A turn that waits yields
-//! `Yield::Suspend`; the worker keeps the coroutine (the actor is then pinned to that worker) and
-//! resumes it when a matching wake event arrives. A crash yields `Yield::Crash` and is never
-//! resumed: the worker `force_reset`s the coroutine (nothing on the stack is dropped; the runtime
-//! keeps everything it must free — message, state, arguments — outside the stack).
+//! Each turn of an actor (start, up to a batch of messages, the `after` arm, stop) runs on a
+//! corosensei coroutine taken from the worker's pool. A pooled coroutine is a *turn runner*: a
+//! loop that receives an actor on resume, runs one turn and yields `Yield::Done`, ready for the
+//! next actor, so a turn costs two stack switches and no coroutine set-up. A turn that ends
+//! without waiting gives its runner back at once, so idle actors hold no stack. A turn that
+//! waits yields `Yield::Suspend`; the worker keeps that runner (the actor is then pinned to that
+//! worker) and resumes it when a matching wake event arrives. A crash yields `Yield::Crash` and is
+//! never resumed: the worker `force_reset`s the runner and reuses only its stack (nothing on it is
+//! dropped; the runtime keeps everything it must free — message, state, arguments — outside the
+//! stack).
 //!
 //! Nothing a turn allocates is owned by the coroutine stack itself except what handler code puts
 //! there: Rust handler locals alive at a crash are leaked (compiled code keeps its values in the
@@ -23,11 +26,13 @@ use crate::actor::{Actor, CrashInfo};
 use crate::mailbox::Popped;
 use crate::sched::{self, Waker, worker};
 
-/// A turn coroutine.
-pub(crate) type Co = Coroutine<(), Yield, TurnEnd, DefaultStack>;
+/// A turn runner: resumed with the actor whose turn to run (ignored when resuming a wait).
+pub(crate) type Co = Coroutine<*const Actor, Yield, (), DefaultStack>;
 
-/// What a turn yields to its worker.
+/// What a turn runner yields to its worker.
 pub(crate) enum Yield {
+    /// The turn ended; the runner is idle and may run another actor's turn.
+    Done(TurnEnd),
     /// Waiting for a wake event with the actor's current `wait_gen`.
     Suspend,
     /// The actor crashed; never resumed.
@@ -38,6 +43,8 @@ pub(crate) enum Yield {
 pub(crate) enum TurnEnd {
     /// The batch is done; re-arm the `after` timer with this period if any.
     Done { after: Option<Duration> },
+    /// The mailbox was empty and the token is already released (no `after` arm): nothing to do.
+    Released,
     /// `stop()` was called (or requested) and `on stop` has run.
     Stopped,
     /// A Rust panic escaped a handler (treated as a crash).
@@ -45,7 +52,7 @@ pub(crate) enum TurnEnd {
 }
 
 struct TurnCtx {
-    yielder: *const Yielder<(), Yield>,
+    yielder: *const Yielder<*const Actor, Yield>,
     actor: *const Actor,
 }
 
@@ -73,8 +80,19 @@ pub(crate) fn current_actor() -> Option<&'static Actor> {
     ctx().map(|c| unsafe { &*c.actor })
 }
 
-/// The body of every turn coroutine. `actor` is kept alive by the worker.
-pub(crate) fn turn_body(actor: *const Actor, y: &Yielder<(), Yield>, batch: usize) -> TurnEnd {
+/// Creates a turn runner on `stack`.
+pub(crate) fn new_runner(stack: DefaultStack, batch: usize) -> Co {
+    Co::with_stack(stack, move |y, first: *const Actor| {
+        let mut actor = first;
+        loop {
+            let end = turn_body(actor, y, batch);
+            actor = y.suspend(Yield::Done(end));
+        }
+    })
+}
+
+/// One turn. `actor` is kept alive by the worker for the whole turn.
+fn turn_body(actor: *const Actor, y: &Yielder<*const Actor, Yield>, batch: usize) -> TurnEnd {
     let ctx = TurnCtx { yielder: y, actor };
     CURRENT.with(|c| c.set(&ctx));
     // SAFETY: see above: the worker's Arc outlives the coroutine.
@@ -83,7 +101,10 @@ pub(crate) fn turn_body(actor: *const Actor, y: &Yielder<(), Yield>, batch: usiz
         Ok(end) => end,
         Err(payload) => {
             let reason = panic_message(&*payload);
-            TurnEnd::Crashed(CrashInfo { reason: format!("panic: {reason}"), location: "<runtime>".into() })
+            TurnEnd::Crashed(CrashInfo {
+                reason: format!("panic: {reason}"),
+                location: "<runtime>".into(),
+            })
         }
     }
 }
@@ -119,11 +140,13 @@ fn run_turn(actor: &Actor, batch: usize) -> TurnEnd {
         }
     }
     let state = run.state.get();
-    let mut wakes = Vec::new();
     let mut handled = 0;
+    // Without an `after` arm there is nothing to evaluate once the mailbox is empty, so the pop
+    // that finds it empty may release the token itself.
+    let release = desc.after_ns.is_none();
     while handled < batch && !run.stop.get() {
-        let item = actor.mb.lock().pop(&mut wakes);
-        for w in wakes.drain(..) {
+        let (item, wake) = actor.mb.lock().pop(release);
+        if let Some(w) = wake {
             w.wake();
         }
         match item {
@@ -143,6 +166,8 @@ fn run_turn(actor: &Actor, batch: usize) -> TurnEnd {
             }
             Popped::Stop => run.stop.set(true),
             Popped::Empty => break,
+            // The actor may already run elsewhere: touch nothing of it any more.
+            Popped::Released => return TurnEnd::Released,
         }
         handled += 1;
     }
@@ -154,7 +179,11 @@ fn run_turn(actor: &Actor, batch: usize) -> TurnEnd {
         return TurnEnd::Stopped;
     }
     // SAFETY: as above; the `after` period is evaluated each time the timer is set.
-    let after = desc.after_ns.map(|f| unsafe { f(state) }).filter(|ns| *ns >= 0).map(|ns| Duration::from_nanos(ns as u64));
+    let after = desc
+        .after_ns
+        .map(|f| unsafe { f(state) })
+        .filter(|ns| *ns >= 0)
+        .map(|ns| Duration::from_nanos(ns as u64));
     TurnEnd::Done { after }
 }
 
@@ -172,12 +201,15 @@ pub fn stop() -> bool {
 /// Crashes the running actor: control goes back to the worker and never returns here.
 /// Outside an actor (a plain thread) this panics with the reason.
 pub(crate) fn fail(reason: &str, location: &str) -> ! {
-    let info = CrashInfo { reason: reason.to_string(), location: location.to_string() };
+    let info = CrashInfo {
+        reason: reason.to_string(),
+        location: location.to_string(),
+    };
     match ctx() {
         Some(c) => {
             // SAFETY: the yielder belongs to the coroutine we are running on (see `ctx`).
             let y = unsafe { &*c.yielder };
-            y.suspend(Yield::Crash(info));
+            let _ = y.suspend(Yield::Crash(info));
             // The worker never resumes a crashed turn.
             std::process::abort()
         }
@@ -192,7 +224,12 @@ pub(crate) fn prepare_wait() -> Waker {
         Some(a) => {
             let wgen = a.run.wait_gen.get() + 1;
             a.run.wait_gen.set(wgen);
-            Waker::Actor { rt: a.rt.clone(), worker: worker::current_index(), actor: a.id, wgen }
+            Waker::Actor {
+                rt: a.rt.clone(),
+                worker: worker::current_index(),
+                actor: a.id,
+                wgen,
+            }
         }
         None => Waker::Thread(std::thread::current()),
     }
@@ -209,8 +246,9 @@ pub(crate) fn wait(deadline: Option<Instant>) {
             let wgen = actor.run.wait_gen.get();
             let timer = deadline.map(|d| worker::arm_resume(d, actor.id, wgen));
             let saved = CURRENT.with(|cur| cur.get());
-            // SAFETY: the yielder belongs to the running coroutine.
-            unsafe { &*c.yielder }.suspend(Yield::Suspend);
+            // SAFETY: the yielder belongs to the running coroutine. The value passed on resume
+            // (the actor pointer) is only meaningful at the start of a turn and is ignored here.
+            let _ = unsafe { &*c.yielder }.suspend(Yield::Suspend);
             CURRENT.with(|cur| cur.set(saved));
             if let Some(t) = timer {
                 worker::cancel_timer(t);
@@ -246,21 +284,35 @@ pub fn in_actor() -> bool {
     ctx().is_some()
 }
 
-/// A per-worker pool of coroutine stacks.
-pub(crate) struct StackPool {
-    free: Vec<DefaultStack>,
+/// A per-worker pool of idle turn runners (each owns a stack) and of bare stacks recovered from
+/// crashed runners.
+pub(crate) struct RunnerPool {
+    idle: Vec<Co>,
+    stacks: Vec<DefaultStack>,
     size: usize,
     max: usize,
+    batch: usize,
+    /// Stacks created so far (each one costs an mmap + mprotect).
     pub(crate) created: u64,
 }
 
-impl StackPool {
-    pub(crate) fn new(size: usize, max: usize) -> StackPool {
-        StackPool { free: Vec::new(), size, max, created: 0 }
+impl RunnerPool {
+    pub(crate) fn new(size: usize, max: usize, batch: usize) -> RunnerPool {
+        RunnerPool {
+            idle: Vec::new(),
+            stacks: Vec::new(),
+            size,
+            max,
+            batch,
+            created: 0,
+        }
     }
 
-    pub(crate) fn take(&mut self) -> DefaultStack {
-        match self.free.pop() {
+    pub(crate) fn take(&mut self) -> Co {
+        if let Some(co) = self.idle.pop() {
+            return co;
+        }
+        let stack = match self.stacks.pop() {
             Some(s) => s,
             None => {
                 self.created += 1;
@@ -270,12 +322,35 @@ impl StackPool {
                     Err(e) => sched::fatal(&format!("cannot allocate a coroutine stack: {e}")),
                 }
             }
+        };
+        new_runner(stack, self.batch)
+    }
+
+    /// Takes back a runner that yielded `Done`.
+    pub(crate) fn give_idle(&mut self, mut co: Co) {
+        if self.idle.len() < self.max {
+            self.idle.push(co);
+        } else {
+            // SAFETY: an idle runner is suspended in its loop, whose frames own nothing (the
+            // actor pointer is borrowed); abandoning it without unwinding leaks nothing.
+            unsafe { co.force_reset() };
+            drop(co);
         }
     }
 
-    pub(crate) fn give(&mut self, s: DefaultStack) {
-        if self.free.len() < self.max {
-            self.free.push(s);
+    /// Takes back the stack of a crashed runner.
+    pub(crate) fn give_stack(&mut self, s: DefaultStack) {
+        if self.stacks.len() + self.idle.len() < self.max {
+            self.stacks.push(s);
         }
+    }
+
+    /// Abandons every idle runner (worker shutdown).
+    pub(crate) fn clear(&mut self) {
+        for mut co in self.idle.drain(..) {
+            // SAFETY: as in `give_idle`.
+            unsafe { co.force_reset() };
+        }
+        self.stacks.clear();
     }
 }

@@ -22,7 +22,10 @@ pub type CrashReporter = Arc<dyn Fn(&CrashReport<'_>) + Send + Sync>;
 
 /// The one-line report: `actor NAME#ID crashed: REASON at LOCATION`.
 pub fn format_report(r: &CrashReport<'_>) -> String {
-    format!("actor {}#{} crashed: {} at {}", r.actor_name, r.actor_id, r.info.reason, r.info.location)
+    format!(
+        "actor {}#{} crashed: {} at {}",
+        r.actor_name, r.actor_id, r.info.reason, r.info.location
+    )
 }
 
 /// The default reporter: one line on stderr.

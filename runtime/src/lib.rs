@@ -27,7 +27,10 @@ use parking_lot::Mutex;
 pub use actor::{Actor, ActorDesc, CrashInfo, Exit, ExitHook, ExitReason, RawActorRef};
 pub use ask::{AskError, AskHandle, DEFAULT_ASK_TIMEOUT, DoubleReply, RawReply, reply_channel};
 pub use coro::{in_actor, sleep, stop};
-pub use crash::{CrashReport, CrashReporter, fail, format_main_crash, format_report, silent_reporter, stderr_reporter};
+pub use crash::{
+    CrashReport, CrashReporter, fail, format_main_crash, format_report, silent_reporter,
+    stderr_reporter,
+};
 pub use payload::{Payload, PayloadVTable};
 pub use typed::{ActorRef, Behavior, FnActor, Reply, desc_of};
 
@@ -112,7 +115,13 @@ impl Runtime {
 
     /// Spawns a Rust `Behavior`.
     pub fn spawn<B: Behavior>(&self, b: B) -> ActorRef<B::Msg> {
-        let raw = spawn_in(&self.shared, desc_of::<B>(), Some(typed::args_of(b)), false, None);
+        let raw = spawn_in(
+            &self.shared,
+            desc_of::<B>(),
+            Some(typed::args_of(b)),
+            false,
+            None,
+        );
         // SAFETY: the descriptor of B handles `B::Msg` boxes.
         unsafe { ActorRef::from_raw(raw) }
     }
@@ -141,8 +150,17 @@ impl Runtime {
             *d2.0.lock() = Some(e.reason.clone());
             d2.1.notify_all();
         });
-        let main = MainActor { f: Some(f), out: out.clone() };
-        let _main = spawn_in(&self.shared, desc_of::<MainActor<F, R>>(), Some(typed::args_of(main)), true, Some(hook));
+        let main = MainActor {
+            f: Some(f),
+            out: out.clone(),
+        };
+        let _main = spawn_in(
+            &self.shared,
+            desc_of::<MainActor<F, R>>(),
+            Some(typed::args_of(main)),
+            true,
+            Some(hook),
+        );
         let mut g = done.0.lock();
         while g.is_none() {
             done.1.wait(&mut g);
@@ -151,7 +169,10 @@ impl Runtime {
             Some(ExitReason::Crashed(info)) => Err(info),
             _ => match out.lock().take() {
                 Some(r) => Ok(r),
-                None => Err(CrashInfo { reason: "main ended without a result".into(), location: "<runtime>".into() }),
+                None => Err(CrashInfo {
+                    reason: "main ended without a result".into(),
+                    location: "<runtime>".into(),
+                }),
             },
         }
     }
@@ -195,7 +216,13 @@ impl Drop for Runtime {
     }
 }
 
-fn spawn_in(rt: &Arc<Shared>, desc: &'static ActorDesc, args: Option<Payload>, quiet: bool, hook: Option<ExitHook>) -> RawActorRef {
+fn spawn_in(
+    rt: &Arc<Shared>,
+    desc: &'static ActorDesc,
+    args: Option<Payload>,
+    quiet: bool,
+    hook: Option<ExitHook>,
+) -> RawActorRef {
     let actor = Arc::new(Actor::new(rt.next_actor_id(), desc, rt.clone(), args));
     {
         let mut mb = actor.mb.lock();
@@ -221,6 +248,12 @@ pub fn current_actor_ref() -> Option<RawActorRef> {
             RawActorRef(Arc::from_raw(p))
         }
     })
+}
+
+/// Spawns a raw-descriptor actor from inside an actor, on the same runtime. None outside actors.
+pub fn spawn_raw_here(desc: &'static ActorDesc, args: Option<Payload>) -> Option<RawActorRef> {
+    let rt = coro::current_actor()?.rt.clone();
+    Some(spawn_in(&rt, desc, args, false, None))
 }
 
 /// Spawns from inside an actor, on the same runtime. None outside actors.

@@ -46,6 +46,9 @@ pub(crate) enum Popped {
     After,
     Stop,
     Empty,
+    /// Empty, and the scheduling token was released in the same critical section: the turn
+    /// must end without touching the actor's run cell again (another worker may own it now).
+    Released,
 }
 
 impl Mailbox {
@@ -68,29 +71,43 @@ impl Mailbox {
         self.queue.len()
     }
 
-    /// Takes the next item for the running turn. Hands a freed slot to the oldest blocked sender;
-    /// the senders to wake are pushed to `wakes` (woken after the lock is released).
-    pub(crate) fn pop(&mut self, wakes: &mut Vec<Waker>) -> Popped {
+    pub(crate) fn waiting_senders(&self) -> usize {
+        self.waiters.len()
+    }
+
+    /// Takes the next item for the running turn. When that frees a slot of a full mailbox, the
+    /// oldest blocked sender's message moves in and its waker is returned (to be woken after the
+    /// lock is released; one pop frees one slot, so there is at most one). With
+    /// `release_when_empty` an empty mailbox also ends the turn here (saves a lock round trip per
+    /// turn on the latency path).
+    pub(crate) fn pop(&mut self, release_when_empty: bool) -> (Popped, Option<Waker>) {
         if self.stop_requested {
-            return Popped::Stop;
+            return (Popped::Stop, None);
         }
         match self.queue.pop_front() {
             Some(p) => {
                 self.after_due = false; // a message broke the silence
-                while self.queue.len() < self.capacity as usize {
-                    let Some(w) = self.waiters.pop_front() else { break };
+                let mut wake = None;
+                while wake.is_none() && self.queue.len() < self.capacity as usize {
+                    let Some(w) = self.waiters.pop_front() else {
+                        break;
+                    };
                     if let Some((payload, waker)) = w.take_for_delivery() {
                         self.queue.push_back(payload);
-                        wakes.push(waker);
+                        wake = Some(waker);
                     }
                 }
-                Popped::Msg(p)
+                (Popped::Msg(p), wake)
             }
             None if self.after_due => {
                 self.after_due = false;
-                Popped::After
+                (Popped::After, None)
             }
-            None => Popped::Empty,
+            None if release_when_empty => {
+                self.scheduled = false;
+                (Popped::Released, None)
+            }
+            None => (Popped::Empty, None),
         }
     }
 
@@ -125,9 +142,21 @@ impl Mailbox {
     }
 
     /// Marks the actor dead and takes everything that must be dropped or woken.
-    pub(crate) fn kill(&mut self) -> (VecDeque<Payload>, VecDeque<Arc<PendingSend>>, Option<ExitHook>, bool) {
+    pub(crate) fn kill(
+        &mut self,
+    ) -> (
+        VecDeque<Payload>,
+        VecDeque<Arc<PendingSend>>,
+        Option<ExitHook>,
+        bool,
+    ) {
         self.dead = true;
-        (std::mem::take(&mut self.queue), std::mem::take(&mut self.waiters), self.exit_hook.take(), self.quiet)
+        (
+            std::mem::take(&mut self.queue),
+            std::mem::take(&mut self.waiters),
+            self.exit_hook.take(),
+            self.quiet,
+        )
     }
 }
 
@@ -226,7 +255,9 @@ pub(crate) fn send(target: &Arc<Actor>, msg: Payload, deadline: Option<Instant>)
     }
     // Full: park the message with the sender. The receiver is scheduled (its mailbox is not
     // empty), so it will pop and hand our message in.
-    let pending = Arc::new(PendingSend { state: Mutex::new(PendState::Waiting(msg, coro::prepare_wait())) });
+    let pending = Arc::new(PendingSend {
+        state: Mutex::new(PendState::Waiting(msg, coro::prepare_wait())),
+    });
     mb.waiters.push_back(pending.clone());
     drop(mb);
     loop {

@@ -31,7 +31,9 @@ unsafe extern "C" fn drop_box<T>(p: *mut u8) {
 
 struct VTableOf<T>(std::marker::PhantomData<T>);
 impl<T> VTableOf<T> {
-    const VTABLE: PayloadVTable = PayloadVTable { drop: drop_box::<T> };
+    const VTABLE: PayloadVTable = PayloadVTable {
+        drop: drop_box::<T>,
+    };
 }
 
 impl Payload {

@@ -1,57 +1,101 @@
-//! Per-worker timers: a binary heap of deadlines with O(1) lazy cancellation.
+//! Per-worker timers: a binary heap of deadlines over a slab of entries, with O(1) cancellation.
 //!
 //! Each worker owns one `Timers` and checks it in its loop; an idle worker parks until the next
 //! deadline. Timers are local because everything that arms one is pinned to the worker: a
 //! suspended `sleep` or `ask` resumes on the worker that armed it, and an `after` timer is armed by
 //! the worker that just ran the actor's turn (it may fire on that worker and schedule the actor
-//! anywhere). Cancelled entries stay in the heap until popped; when they outnumber live ones
-//! the heap is rebuilt, so a million answered asks per second do not pile up 5 s of dead entries.
+//! anywhere). Cancelling frees the slab entry at once; its heap node becomes stale (the slot's
+//! generation no longer matches) and is skipped when popped. When stale nodes outnumber live ones
+//! the heap is rebuilt, so a million answered asks per second do not pile up 5 s of dead nodes.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::time::Instant;
 
-/// Identifies an armed timer, for cancellation.
+/// Identifies an armed timer, for cancellation: slab index and generation.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct TimerId(u64);
+pub(crate) struct TimerId(u32, u32);
+
+struct Slot<K> {
+    generation: u32,
+    kind: Option<K>,
+}
 
 /// A deadline-ordered set of timer entries of type `K`.
 pub(crate) struct Timers<K> {
-    heap: BinaryHeap<Reverse<(Instant, u64)>>,
-    live: HashMap<u64, K>,
-    next_id: u64,
+    heap: BinaryHeap<Reverse<(Instant, u32, u32)>>,
+    slots: Vec<Slot<K>>,
+    free: Vec<u32>,
+    live: usize,
 }
 
 impl<K> Timers<K> {
     pub(crate) fn new() -> Self {
-        Timers { heap: BinaryHeap::new(), live: HashMap::new(), next_id: 0 }
+        Timers {
+            heap: BinaryHeap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            live: 0,
+        }
     }
 
     /// Arms `kind` to fire at `deadline`.
     pub(crate) fn arm(&mut self, deadline: Instant, kind: K) -> TimerId {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.heap.push(Reverse((deadline, id)));
-        self.live.insert(id, kind);
-        TimerId(id)
+        let idx = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(Slot {
+                    generation: 0,
+                    kind: None,
+                });
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let slot = &mut self.slots[idx as usize];
+        slot.kind = Some(kind);
+        let generation = slot.generation;
+        self.heap.push(Reverse((deadline, idx, generation)));
+        self.live += 1;
+        TimerId(idx, generation)
+    }
+
+    fn take(&mut self, idx: u32, generation: u32) -> Option<K> {
+        let slot = self.slots.get_mut(idx as usize)?;
+        if slot.generation != generation {
+            return None;
+        }
+        let k = slot.kind.take()?;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free.push(idx);
+        self.live -= 1;
+        Some(k)
+    }
+
+    fn is_live(&self, idx: u32, generation: u32) -> bool {
+        self.slots
+            .get(idx as usize)
+            .is_some_and(|s| s.generation == generation && s.kind.is_some())
     }
 
     /// Cancels a timer; a no-op when it already fired.
     pub(crate) fn cancel(&mut self, id: TimerId) -> Option<K> {
-        let k = self.live.remove(&id.0);
-        if self.heap.len() > 64 + 2 * self.live.len() {
-            // Rebuild without the dead entries: amortized O(1) per cancellation.
-            let live = &self.live;
-            let entries: Vec<_> = self.heap.drain().filter(|Reverse((_, i))| live.contains_key(i)).collect();
+        let k = self.take(id.0, id.1);
+        if self.heap.len() > 64 + 2 * self.live {
+            // Rebuild without the stale nodes: amortized O(1) per cancellation.
+            let entries: Vec<_> = std::mem::take(&mut self.heap)
+                .into_vec()
+                .into_iter()
+                .filter(|Reverse((_, i, g))| self.is_live(*i, *g))
+                .collect();
             self.heap = BinaryHeap::from(entries);
         }
         k
     }
 
-    /// The earliest live deadline, dropping dead entries from the top.
+    /// The earliest live deadline, dropping stale nodes from the top.
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
-        while let Some(Reverse((at, id))) = self.heap.peek() {
-            if self.live.contains_key(id) {
+        while let Some(Reverse((at, i, g))) = self.heap.peek() {
+            if self.is_live(*i, *g) {
                 return Some(*at);
             }
             self.heap.pop();
@@ -61,13 +105,13 @@ impl<K> Timers<K> {
 
     /// Moves every entry due at `now` into `out`, earliest first.
     pub(crate) fn pop_due(&mut self, now: Instant, out: &mut Vec<K>) {
-        while let Some(Reverse((at, id))) = self.heap.peek() {
+        while let Some(Reverse((at, i, g))) = self.heap.peek() {
             if *at > now {
                 break;
             }
-            let id = *id;
+            let (i, g) = (*i, *g);
             self.heap.pop();
-            if let Some(k) = self.live.remove(&id) {
+            if let Some(k) = self.take(i, g) {
                 out.push(k);
             }
         }
@@ -75,13 +119,15 @@ impl<K> Timers<K> {
 
     /// Number of live timers.
     pub(crate) fn len(&self) -> usize {
-        self.live.len()
+        self.live
     }
 
     /// Removes every entry (runtime shutdown).
     pub(crate) fn clear(&mut self) -> Vec<K> {
         self.heap.clear();
-        self.live.drain().map(|(_, k)| k).collect()
+        self.free.clear();
+        self.live = 0;
+        self.slots.drain(..).filter_map(|s| s.kind).collect()
     }
 }
 
@@ -98,12 +144,27 @@ mod tests {
         t.arm(now + Duration::from_millis(10), "b");
         t.arm(now + Duration::from_millis(20), "c");
         assert_eq!(t.cancel(a), Some("a"));
+        assert_eq!(t.cancel(a), None);
         assert_eq!(t.next_deadline(), Some(now + Duration::from_millis(10)));
         let mut out = vec![];
         t.pop_due(now + Duration::from_millis(25), &mut out);
         assert_eq!(out, vec!["b", "c"]);
         assert_eq!(t.next_deadline(), None);
         assert_eq!(t.len(), 0);
+    }
+
+    #[test]
+    fn a_reused_slot_does_not_fire_for_a_cancelled_timer() {
+        let mut t = Timers::new();
+        let now = Instant::now();
+        let a = t.arm(now + Duration::from_millis(5), 1);
+        t.cancel(a);
+        let b = t.arm(now + Duration::from_millis(50), 2); // reuses a's slot
+        let mut out = vec![];
+        t.pop_due(now + Duration::from_millis(10), &mut out);
+        assert!(out.is_empty(), "the stale node of `a` fired `b`");
+        assert_eq!(t.cancel(a), None);
+        assert_eq!(t.cancel(b), Some(2));
     }
 
     #[test]
@@ -114,6 +175,11 @@ mod tests {
             let id = t.arm(now + Duration::from_secs(5 + i), i);
             t.cancel(id);
         }
-        assert!(t.heap.len() <= 64 + 1, "heap kept {} dead entries", t.heap.len());
+        assert!(
+            t.heap.len() <= 64 + 1,
+            "heap kept {} dead entries",
+            t.heap.len()
+        );
+        assert!(t.slots.len() <= 1);
     }
 }

@@ -19,6 +19,8 @@ pub trait Behavior: Send + Sized + 'static {
     const NAME: &'static str = "actor";
     /// Mailbox bound.
     const MAILBOX: u32 = 1024;
+    /// Whether `after` is used (an actor without an `after` arm ends its turns more cheaply).
+    const HAS_AFTER: bool = false;
     fn on_start(&mut self) {}
     /// Handles one message. The message stays owned by the runtime until this returns (so a
     /// crash frees it, and an unanswered `Reply` in it fails the asker with `Stopped`); take
@@ -60,7 +62,9 @@ unsafe extern "C" fn drop_shim<B: Behavior>(state: *mut u8) {
     // SAFETY: called once on a state initialized by `init_shim::<B>`.
     // Runs on the worker's stack, outside any turn: a panicking destructor cannot crash an actor
     // that has already ended, so the panic is contained here (its message was printed by the hook).
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe { std::ptr::drop_in_place(state.cast::<B>()) }));
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
+        std::ptr::drop_in_place(state.cast::<B>())
+    }));
 }
 unsafe extern "C" fn handle_shim<B: Behavior>(state: *mut u8, msg: *mut u8) {
     // SAFETY: the state is an initialized B owned by this turn; messages sent through an
@@ -97,8 +101,16 @@ impl<B: Behavior> DescOf<B> {
         handle: handle_shim::<B>,
         on_start: Some(start_shim::<B>),
         on_stop: Some(stop_shim::<B>),
-        after_ns: Some(after_ns_shim::<B>),
-        on_after: Some(after_shim::<B>),
+        after_ns: if B::HAS_AFTER {
+            Some(after_ns_shim::<B>)
+        } else {
+            None
+        },
+        on_after: if B::HAS_AFTER {
+            Some(after_shim::<B>)
+        } else {
+            None
+        },
         mailbox_capacity: B::MAILBOX,
     };
 }
@@ -121,7 +133,10 @@ pub struct ActorRef<M> {
 
 impl<M> Clone for ActorRef<M> {
     fn clone(&self) -> Self {
-        ActorRef { raw: self.raw.clone(), _m: PhantomData }
+        ActorRef {
+            raw: self.raw.clone(),
+            _m: PhantomData,
+        }
     }
 }
 
@@ -142,7 +157,10 @@ impl<M: Send + 'static> ActorRef<M> {
     /// `raw` must designate an actor whose descriptor handles `M` payloads boxed by
     /// `Payload::new::<M>`.
     pub unsafe fn from_raw(raw: RawActorRef) -> ActorRef<M> {
-        ActorRef { raw, _m: PhantomData }
+        ActorRef {
+            raw,
+            _m: PhantomData,
+        }
     }
 
     pub fn raw(&self) -> &RawActorRef {
@@ -178,9 +196,16 @@ impl<M: Send + 'static> ActorRef<M> {
     }
 
     /// Request/reply with a timeout counted from the call.
-    pub fn ask_timeout<T: Send + 'static>(&self, build: impl FnOnce(Reply<T>) -> M, timeout: Duration) -> Result<T, AskError> {
+    pub fn ask_timeout<T: Send + 'static>(
+        &self,
+        build: impl FnOnce(Reply<T>) -> M,
+        timeout: Duration,
+    ) -> Result<T, AskError> {
         let (handle, reply) = reply_channel();
-        let msg = build(Reply { raw: reply, _t: PhantomData });
+        let msg = build(Reply {
+            raw: reply,
+            _t: PhantomData,
+        });
         let answer = self.raw.ask(Payload::new(msg), &handle, timeout)?;
         // SAFETY: the only sender of values into this slot is `Reply<T>::send`, which boxes a T.
         Ok(unsafe { answer.into_inner::<T>() })
@@ -206,7 +231,10 @@ pub struct Reply<T> {
 
 impl<T> Clone for Reply<T> {
     fn clone(&self) -> Self {
-        Reply { raw: self.raw.clone(), _t: PhantomData }
+        Reply {
+            raw: self.raw.clone(),
+            _t: PhantomData,
+        }
     }
 }
 
@@ -239,7 +267,11 @@ pub struct FnActor<S, M, F> {
 
 impl<S, M, F> FnActor<S, M, F> {
     pub fn new(state: S, f: F) -> Self {
-        FnActor { state, f, _m: PhantomData }
+        FnActor {
+            state,
+            f,
+            _m: PhantomData,
+        }
     }
 }
 

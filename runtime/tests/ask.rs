@@ -58,7 +58,10 @@ fn ask_times_out_and_a_late_answer_is_dropped() {
     let rt = common::rt();
     let s = rt.spawn(Server::default());
     let t0 = Instant::now();
-    assert_eq!(s.ask_timeout(Msg::Hold, Duration::from_millis(50)), Err(AskError::Timeout));
+    assert_eq!(
+        s.ask_timeout(Msg::Hold, Duration::from_millis(50)),
+        Err(AskError::Timeout)
+    );
     assert!(t0.elapsed() >= Duration::from_millis(50));
     // The late answer goes nowhere and the server is fine.
     s.send(Msg::AnswerHeld(7));
@@ -73,7 +76,10 @@ fn ask_to_an_ended_actor_fails_at_once_with_stopped() {
     s.send(Msg::SlowCrash(Duration::ZERO));
     assert!(common::wait_until(Duration::from_secs(10), || !s.is_alive()));
     let t0 = Instant::now();
-    assert_eq!(s.ask_timeout(|r| Msg::Echo(1, r), Duration::from_secs(20)), Err(AskError::Stopped));
+    assert_eq!(
+        s.ask_timeout(|r| Msg::Echo(1, r), Duration::from_secs(20)),
+        Err(AskError::Stopped)
+    );
     assert!(t0.elapsed() < Duration::from_secs(5));
 }
 
@@ -89,7 +95,9 @@ fn queued_and_held_asks_get_stopped_when_the_actor_crashes() {
         let s = s.clone();
         std::thread::spawn(move || s.ask_timeout(Msg::Hold, Duration::from_secs(30)))
     };
-    assert!(common::wait_until(Duration::from_secs(10), || s.mailbox_len() == 0));
+    assert!(common::wait_until(Duration::from_secs(10), || s
+        .mailbox_len()
+        == 0));
     s.send(Msg::SlowCrash(Duration::from_millis(100)));
     let t0 = Instant::now();
     let askers: Vec<_> = (0..8)
@@ -102,9 +110,15 @@ fn queued_and_held_asks_get_stopped_when_the_actor_crashes() {
         assert_eq!(a.join().unwrap(), Err(AskError::Stopped));
     }
     assert_eq!(held.join().unwrap(), Err(AskError::Stopped));
-    assert!(t0.elapsed() < Duration::from_secs(10), "asks waited for their timeout");
+    assert!(
+        t0.elapsed() < Duration::from_secs(10),
+        "asks waited for their timeout"
+    );
     // The exit hook runs after the queue was dropped; wait for it.
-    assert!(common::wait_until(Duration::from_secs(10), || exit.lock().unwrap().is_some()));
+    assert!(common::wait_until(Duration::from_secs(10), || exit
+        .lock()
+        .unwrap()
+        .is_some()));
     let reason = exit.lock().unwrap().clone();
     match reason {
         Some(ExitReason::Crashed(info)) => {
@@ -123,7 +137,10 @@ fn double_reply_crashes_the_replier() {
     let e2 = exit.clone();
     s.on_exit(move |e| *e2.lock().unwrap() = Some(e.reason.clone()));
     assert_eq!(s.ask(Msg::Twice), Ok(1));
-    assert!(common::wait_until(Duration::from_secs(10), || exit.lock().unwrap().is_some()));
+    assert!(common::wait_until(Duration::from_secs(10), || exit
+        .lock()
+        .unwrap()
+        .is_some()));
     match exit.lock().unwrap().clone() {
         Some(ExitReason::Crashed(info)) => assert_eq!(info.reason, "reply sent twice"),
         other => panic!("unexpected exit {other:?}"),
@@ -135,7 +152,10 @@ fn double_reply_crashes_the_replier() {
 fn a_reply_dropped_by_a_live_actor_leaves_the_asker_to_its_timeout() {
     let rt = common::rt();
     let s = rt.spawn(Server::default());
-    assert_eq!(s.ask_timeout(Msg::DropIt, Duration::from_millis(30)), Err(AskError::Timeout));
+    assert_eq!(
+        s.ask_timeout(Msg::DropIt, Duration::from_millis(30)),
+        Err(AskError::Timeout)
+    );
     assert!(s.is_alive());
 }
 
@@ -179,8 +199,14 @@ impl Behavior for Asker {
 #[test]
 fn ask_inside_a_handler_suspends_and_a_cycle_of_asks_times_out() {
     let rt = common::rt_with(1); // one worker: an ask that blocked the thread would deadlock
-    let a = rt.spawn(Asker { peer: None, timeout: Duration::from_secs(10) });
-    let b = rt.spawn(Asker { peer: None, timeout: Duration::from_millis(100) });
+    let a = rt.spawn(Asker {
+        peer: None,
+        timeout: Duration::from_secs(10),
+    });
+    let b = rt.spawn(Asker {
+        peer: None,
+        timeout: Duration::from_millis(100),
+    });
     a.send(AskerMsg::SetPeer(b.clone()));
     assert_eq!(a.ask(AskerMsg::Go), Ok(Ok(99)));
     // Cycle: a asks b, whose handler asks a back; a handles nothing while it waits, so b's ask
@@ -199,7 +225,10 @@ fn many_concurrent_asks_from_actors_all_answered() {
     let n = 50;
     let mut askers = vec![];
     for i in 0..n {
-        let a = rt.spawn(Asker { peer: None, timeout: Duration::from_secs(10) });
+        let a = rt.spawn(Asker {
+            peer: None,
+            timeout: Duration::from_secs(10),
+        });
         askers.push(a.clone());
         let _ = i;
     }

@@ -23,7 +23,10 @@ impl Behavior for Counter {
     type Msg = CounterMsg;
     const NAME: &'static str = "Counter";
     fn on_start(&mut self) {
-        self.log.lock().unwrap().push(format!("start {}", self.count));
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("start {}", self.count));
     }
     fn handle(&mut self, msg: &mut CounterMsg) {
         match msg {
@@ -36,7 +39,10 @@ impl Behavior for Counter {
         }
     }
     fn on_stop(&mut self) {
-        self.log.lock().unwrap().push(format!("stop {}", self.count));
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("stop {}", self.count));
     }
 }
 
@@ -44,17 +50,26 @@ impl Behavior for Counter {
 fn counter_send_and_ask() {
     let rt = common::rt();
     let log = Arc::new(Mutex::new(vec![]));
-    let c = rt.spawn(Counter { count: 10, log: log.clone() });
+    let c = rt.spawn(Counter {
+        count: 10,
+        log: log.clone(),
+    });
     c.send(CounterMsg::Increment);
     c.send(CounterMsg::Add(5));
     assert_eq!(c.ask(CounterMsg::Get), Ok(16));
     for _ in 0..1000 {
         c.send(CounterMsg::Increment);
     }
-    assert_eq!(c.ask_timeout(CounterMsg::Get, Duration::from_secs(10)), Ok(1016));
+    assert_eq!(
+        c.ask_timeout(CounterMsg::Get, Duration::from_secs(10)),
+        Ok(1016)
+    );
     c.send(CounterMsg::Stop);
     assert!(common::wait_until(Duration::from_secs(10), || !c.is_alive()));
-    assert_eq!(*log.lock().unwrap(), vec!["start 10".to_string(), "stop 1016".to_string()]);
+    assert_eq!(
+        *log.lock().unwrap(),
+        vec!["start 10".to_string(), "stop 1016".to_string()]
+    );
     // After the end: send is dropped, ask fails at once with Stopped.
     c.send(CounterMsg::Increment);
     assert_eq!(c.ask(CounterMsg::Get), Err(AskError::Stopped));
@@ -94,7 +109,10 @@ fn crash_in_main_is_reported_as_err() {
     let info = r.unwrap_err();
     assert_eq!(info.reason, "boom");
     assert_eq!(info.location, "main.jan:3:5");
-    assert_eq!(janus_runtime::format_main_crash(&info), "main crashed: boom at main.jan:3:5");
+    assert_eq!(
+        janus_runtime::format_main_crash(&info),
+        "main crashed: boom at main.jan:3:5"
+    );
 }
 
 #[test]
@@ -102,13 +120,16 @@ fn closure_actor_and_messages_before_start_wait() {
     let rt = common::rt();
     let seen = Arc::new(Mutex::new(vec![]));
     let s2 = seen.clone();
-    let a = rt.spawn_fn(0u32, move |n: &mut u32, m: &mut (u32, Option<Reply<u32>>)| {
-        *n += 1;
-        s2.lock().unwrap().push(m.0);
-        if let Some(r) = m.1.take() {
-            r.send(*n);
-        }
-    });
+    let a = rt.spawn_fn(
+        0u32,
+        move |n: &mut u32, m: &mut (u32, Option<Reply<u32>>)| {
+            *n += 1;
+            s2.lock().unwrap().push(m.0);
+            if let Some(r) = m.1.take() {
+                r.send(*n);
+            }
+        },
+    );
     for i in 0..100 {
         a.send((i, None));
     }

@@ -28,7 +28,9 @@ fn hundred_thousand_crashes_keep_memory_flat() {
     let mut rss_before = 0;
     for round in 0..rounds {
         for _ in 0..per_round {
-            let a = rt.spawn(Doomed { _state: vec![0; 16] });
+            let a = rt.spawn(Doomed {
+                _state: vec![0; 16],
+            });
             let c = crashed.clone();
             a.on_exit(move |e| {
                 if matches!(e.reason, ExitReason::Crashed(_)) {
@@ -39,7 +41,8 @@ fn hundred_thousand_crashes_keep_memory_flat() {
         }
         let want = (round + 1) * per_round;
         assert!(
-            common::wait_until(Duration::from_secs(20), || crashed.load(Ordering::Relaxed) == want),
+            common::wait_until(Duration::from_secs(20), || crashed.load(Ordering::Relaxed)
+                == want),
             "round {round}: {} crashes",
             crashed.load(Ordering::Relaxed)
         );
@@ -54,6 +57,13 @@ fn hundred_thousand_crashes_keep_memory_flat() {
         rss_before / 1024,
         rss_after / 1024
     );
-    assert!(common::wait_until(Duration::from_secs(10), || rt.live_actors() == 0), "{} actors not freed", rt.live_actors());
-    assert!(rss_after < rss_before + 16 * 1024 * 1024, "RSS grew from {rss_before} to {rss_after}");
+    assert!(
+        common::wait_until(Duration::from_secs(10), || rt.live_actors() == 0),
+        "{} actors not freed",
+        rt.live_actors()
+    );
+    assert!(
+        rss_after < rss_before + 16 * 1024 * 1024,
+        "RSS grew from {rss_before} to {rss_after}"
+    );
 }

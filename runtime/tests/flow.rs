@@ -39,7 +39,8 @@ impl Behavior for Fast {
         for i in 0..self.n {
             self.target.send(i);
         }
-        self.handled_when_done.store(self.handled.load(Ordering::SeqCst), Ordering::SeqCst);
+        self.handled_when_done
+            .store(self.handled.load(Ordering::SeqCst), Ordering::SeqCst);
         self.done.store(true, Ordering::SeqCst);
     }
     fn handle(&mut self, _: &mut ()) {}
@@ -51,7 +52,10 @@ fn full_mailbox_suspends_the_sender_not_the_worker() {
     let rt = common::rt_with(1);
     let got = Arc::new(Mutex::new(vec![]));
     let handled = Arc::new(AtomicUsize::new(0));
-    let slow = rt.spawn(Slow { got: got.clone(), handled: handled.clone() });
+    let slow = rt.spawn(Slow {
+        got: got.clone(),
+        handled: handled.clone(),
+    });
     let echo = rt.spawn_fn((), |_: &mut (), r: &mut Reply<u32>| r.send(7));
     let n = 300;
     let handled_when_done = Arc::new(AtomicUsize::new(0));
@@ -75,9 +79,18 @@ fn full_mailbox_suspends_the_sender_not_the_worker() {
     assert!(max_len <= 4, "mailbox grew to {max_len}");
     // The sender finished only once the receiver had taken all but at most a mailbox's worth.
     let at_done = handled_when_done.load(Ordering::SeqCst);
-    assert!(at_done + 4 + 1 >= n as usize, "sender finished early: receiver had handled {at_done}");
-    assert!(common::wait_until(Duration::from_secs(20), || handled.load(Ordering::SeqCst) == n as usize));
-    assert_eq!(*got.lock().unwrap(), (0..n).collect::<Vec<_>>(), "lost or reordered");
+    assert!(
+        at_done + 4 + 1 >= n as usize,
+        "sender finished early: receiver had handled {at_done}"
+    );
+    assert!(common::wait_until(Duration::from_secs(20), || handled
+        .load(Ordering::SeqCst)
+        == n as usize));
+    assert_eq!(
+        *got.lock().unwrap(),
+        (0..n).collect::<Vec<_>>(),
+        "lost or reordered"
+    );
     eprintln!("backpressure: {answers} asks answered on the same worker while the sender waited");
 }
 
@@ -86,12 +99,17 @@ fn plain_thread_sender_blocks_on_a_full_mailbox_and_loses_nothing() {
     let rt = common::rt();
     let got = Arc::new(Mutex::new(vec![]));
     let handled = Arc::new(AtomicUsize::new(0));
-    let slow = rt.spawn(Slow { got: got.clone(), handled: handled.clone() });
+    let slow = rt.spawn(Slow {
+        got: got.clone(),
+        handled: handled.clone(),
+    });
     for i in 0..100 {
         slow.send(i);
         assert!(slow.mailbox_len() <= 4);
     }
-    assert!(common::wait_until(Duration::from_secs(20), || handled.load(Ordering::SeqCst) == 100));
+    assert!(common::wait_until(Duration::from_secs(20), || handled
+        .load(Ordering::SeqCst)
+        == 100));
     assert_eq!(*got.lock().unwrap(), (0..100).collect::<Vec<_>>());
 }
 
@@ -137,9 +155,17 @@ fn per_sender_order_under_many_senders() {
     let n = 2000u32;
     let errors = Arc::new(AtomicUsize::new(0));
     let total = Arc::new(AtomicUsize::new(0));
-    let checker = rt.spawn(Checker { next: vec![0; actors + threads], errors: errors.clone(), total: total.clone() });
+    let checker = rt.spawn(Checker {
+        next: vec![0; actors + threads],
+        errors: errors.clone(),
+        total: total.clone(),
+    });
     for s in 0..actors {
-        rt.spawn(Sender { me: s, n, to: checker.clone() });
+        rt.spawn(Sender {
+            me: s,
+            n,
+            to: checker.clone(),
+        });
     }
     let hs: Vec<_> = (0..threads)
         .map(|t| {
@@ -155,7 +181,12 @@ fn per_sender_order_under_many_senders() {
         h.join().unwrap();
     }
     let want = (actors + threads) * n as usize;
-    assert!(common::wait_until(Duration::from_secs(25), || total.load(Ordering::SeqCst) == want), "got {}", total.load(Ordering::SeqCst));
+    assert!(
+        common::wait_until(Duration::from_secs(25), || total.load(Ordering::SeqCst)
+            == want),
+        "got {}",
+        total.load(Ordering::SeqCst)
+    );
     assert_eq!(errors.load(Ordering::SeqCst), 0);
 }
 
@@ -184,5 +215,7 @@ fn self_send_never_waits_even_when_full() {
     }
     let a = rt.spawn(Selfish { total: t2 });
     a.send(0);
-    assert!(common::wait_until(Duration::from_secs(10), || total.load(Ordering::SeqCst) == 51));
+    assert!(common::wait_until(Duration::from_secs(10), || total
+        .load(Ordering::SeqCst)
+        == 51));
 }

@@ -30,17 +30,32 @@ fn hundred_thousand_idle_actors_are_small() {
     let mut refs = Vec::with_capacity(n);
     // Warm up the allocator and the stack pools first.
     for _ in 0..1000 {
-        refs.push(rt.spawn(Idle { n: 0, started: started.clone() }));
+        refs.push(rt.spawn(Idle {
+            n: 0,
+            started: started.clone(),
+        }));
     }
-    assert!(common::wait_until(Duration::from_secs(20), || started.load(Ordering::Relaxed) == 1000));
+    assert!(common::wait_until(Duration::from_secs(20), || started
+        .load(Ordering::Relaxed)
+        == 1000));
     let before = common::rss_bytes();
     for _ in 0..n {
-        refs.push(rt.spawn(Idle { n: 0, started: started.clone() }));
+        refs.push(rt.spawn(Idle {
+            n: 0,
+            started: started.clone(),
+        }));
     }
-    assert!(common::wait_until(Duration::from_secs(25), || started.load(Ordering::Relaxed) == n + 1000));
+    assert!(common::wait_until(Duration::from_secs(25), || started
+        .load(Ordering::Relaxed)
+        == n + 1000));
     let after = common::rss_bytes();
     let per = after.saturating_sub(before) / n;
-    eprintln!("idle actors: RSS {} KiB -> {} KiB, {} bytes/actor (incl. the test's 8-byte ref)", before / 1024, after / 1024, per);
+    eprintln!(
+        "idle actors: RSS {} KiB -> {} KiB, {} bytes/actor (incl. the test's 8-byte ref)",
+        before / 1024,
+        after / 1024,
+        per
+    );
     assert!(per < 2048, "{per} bytes per idle actor");
     // They are alive and answer.
     refs[n / 2].send(1);

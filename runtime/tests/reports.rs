@@ -25,23 +25,36 @@ fn crash_line_names_actor_failure_and_location() {
     let l2 = lines.clone();
     let rt = Runtime::new(Config {
         workers: 2,
-        crash_reporter: Arc::new(move |r: &CrashReport<'_>| l2.lock().unwrap().push(format_report(r))),
+        crash_reporter: Arc::new(move |r: &CrashReport<'_>| {
+            l2.lock().unwrap().push(format_report(r))
+        }),
         ..Config::default()
     });
     let a = rt.spawn(Bad);
     let id = a.id();
     a.send(0);
-    assert!(common::wait_until(Duration::from_secs(10), || !lines.lock().unwrap().is_empty()));
-    assert_eq!(lines.lock().unwrap()[0], format!("actor Bad#{id} crashed: division by zero at calc.jan:12:9"));
+    assert!(common::wait_until(Duration::from_secs(10), || !lines
+        .lock()
+        .unwrap()
+        .is_empty()));
+    assert_eq!(
+        lines.lock().unwrap()[0],
+        format!("actor Bad#{id} crashed: division by zero at calc.jan:12:9")
+    );
     // The rest of the program goes on.
     let b = rt.spawn(Bad);
     let exit = Arc::new(Mutex::new(None));
     let e2 = exit.clone();
     b.on_exit(move |e| *e2.lock().unwrap() = Some(e.reason.clone()));
     b.send(1);
-    assert!(common::wait_until(Duration::from_secs(10), || exit.lock().unwrap().is_some()));
+    assert!(common::wait_until(Duration::from_secs(10), || exit
+        .lock()
+        .unwrap()
+        .is_some()));
     match exit.lock().unwrap().clone() {
-        Some(ExitReason::Crashed(info)) => assert!(info.reason.contains("rust panic in a handler"), "{info:?}"),
+        Some(ExitReason::Crashed(info)) => {
+            assert!(info.reason.contains("rust panic in a handler"), "{info:?}")
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(lines.lock().unwrap().len(), 2);

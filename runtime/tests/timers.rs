@@ -3,8 +3,8 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use janus_runtime::{Behavior, Reply, sleep};
@@ -16,6 +16,7 @@ struct Quiet {
 }
 impl Behavior for Quiet {
     type Msg = ();
+    const HAS_AFTER: bool = true;
     fn handle(&mut self, _: &mut ()) {
         self.handled.fetch_add(1, Ordering::SeqCst);
     }
@@ -31,8 +32,14 @@ impl Behavior for Quiet {
 fn after_fires_repeatedly_on_silence() {
     let rt = common::rt();
     let fired = Arc::new(AtomicUsize::new(0));
-    let _q = rt.spawn(Quiet { period: Duration::from_millis(10), fired: fired.clone(), handled: Arc::default() });
-    assert!(common::wait_until(Duration::from_secs(10), || fired.load(Ordering::SeqCst) >= 3));
+    let _q = rt.spawn(Quiet {
+        period: Duration::from_millis(10),
+        fired: fired.clone(),
+        handled: Arc::default(),
+    });
+    assert!(common::wait_until(Duration::from_secs(10), || fired
+        .load(Ordering::SeqCst)
+        >= 3));
 }
 
 #[test]
@@ -40,17 +47,27 @@ fn after_is_rearmed_by_every_handler() {
     let rt = common::rt();
     let fired = Arc::new(AtomicUsize::new(0));
     let handled = Arc::new(AtomicUsize::new(0));
-    let q = rt.spawn(Quiet { period: Duration::from_millis(1500), fired: fired.clone(), handled: handled.clone() });
+    let q = rt.spawn(Quiet {
+        period: Duration::from_millis(1500),
+        fired: fired.clone(),
+        handled: handled.clone(),
+    });
     // Keep talking for 600 ms with gaps of 20 ms: the silence never lasts 1.5 s.
     let t0 = Instant::now();
     while t0.elapsed() < Duration::from_millis(600) {
         q.send(());
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(fired.load(Ordering::SeqCst), 0, "after fired although messages kept coming");
+    assert_eq!(
+        fired.load(Ordering::SeqCst),
+        0,
+        "after fired although messages kept coming"
+    );
     assert!(handled.load(Ordering::SeqCst) > 0);
     // Then silence: it fires.
-    assert!(common::wait_until(Duration::from_secs(15), || fired.load(Ordering::SeqCst) >= 1));
+    assert!(common::wait_until(Duration::from_secs(15), || fired
+        .load(Ordering::SeqCst)
+        >= 1));
 }
 
 #[test]
@@ -58,12 +75,15 @@ fn sleep_suspends_only_the_sleeping_actor() {
     let rt = common::rt_with(1); // one worker: a blocking sleep would stall everyone
     let woke = Arc::new(AtomicBool::new(false));
     let w2 = woke.clone();
-    let sleeper = rt.spawn_fn((), move |_: &mut (), d: &mut (Duration, Reply<Duration>)| {
-        let t0 = Instant::now();
-        sleep(d.0);
-        w2.store(true, Ordering::SeqCst);
-        d.1.send(t0.elapsed());
-    });
+    let sleeper = rt.spawn_fn(
+        (),
+        move |_: &mut (), d: &mut (Duration, Reply<Duration>)| {
+            let t0 = Instant::now();
+            sleep(d.0);
+            w2.store(true, Ordering::SeqCst);
+            d.1.send(t0.elapsed());
+        },
+    );
     let echo = rt.spawn_fn((), |_: &mut (), r: &mut Reply<u32>| r.send(1));
     let s2 = sleeper.clone();
     let t = std::thread::spawn(move || s2.ask(|r| (Duration::from_millis(500), r)));
@@ -72,7 +92,10 @@ fn sleep_suspends_only_the_sleeping_actor() {
     for _ in 0..50 {
         assert_eq!(echo.ask(|r| r), Ok(1));
     }
-    assert!(!woke.load(Ordering::SeqCst), "the other actor only ran after the sleep ended");
+    assert!(
+        !woke.load(Ordering::SeqCst),
+        "the other actor only ran after the sleep ended"
+    );
     let slept = t.join().unwrap().unwrap();
     assert!(slept >= Duration::from_millis(500));
 }
@@ -90,7 +113,9 @@ fn many_sleepers_share_one_worker() {
         });
         a.send(());
     }
-    assert!(common::wait_until(Duration::from_secs(20), || done.load(Ordering::SeqCst) == 200));
+    assert!(common::wait_until(Duration::from_secs(20), || done
+        .load(Ordering::SeqCst)
+        == 200));
     // 200 sequential sleeps would take 40 s; concurrent ones take about 0.2 s.
     assert!(t0.elapsed() < Duration::from_secs(15));
 }

@@ -1,6 +1,7 @@
 //! Generator of a large, realistic Janus program that checks clean: many independent units,
-//! each with an enum, a struct, an error set, a message protocol, an actor with `receive`, and
-//! functions with loops, matches, error handling and string interpolation; `main` uses them all.
+//! each with an enum, a struct, an error set, message protocols, an actor and a grain with
+//! `receive`, a supervisor, and functions with loops, matches, error handling and string
+//! interpolation; `main` uses them all.
 
 use std::fmt::Write;
 
@@ -37,6 +38,31 @@ actor Counter{k}(start: i64) implements Counter{k}Msg do
         | Get { reply } => reply.send(count)
         | Stop => stop()
     end
+end
+
+message Account{k}Msg {
+    Deposit { amount: i64 },
+    Balance { reply: Reply[i64] },
+}
+
+@mailbox(capacity: 64)
+grain Account{k}(id: String) implements Account{k}Msg with Storage do
+    var balance: i64 = 0
+    @Volatile.Ephemeral var hits: i64 = 0
+
+    receive do
+        | Deposit { amount } => do
+            balance += amount
+            hits += 1
+          end
+        | Balance { reply } => reply.send(balance)
+    end
+end
+
+supervisor Tree{k} do
+    strategy: one_for_one
+    intensity: 5 within 10s
+    child counter: Counter{k}(1)
 end
 
 func area{k}(s: Shape{k}) -> f64 do
@@ -89,6 +115,11 @@ func run{k}() -> i64 ! AskError do
     c.send(Add { amount: 5 })
     let n = c.ask(Get)?
     c.send(Stop)
+    let acct = Account{k}("alice")
+    acct.send(Deposit { amount: 100 })
+    let balance = acct.ask(Balance)?
+    let tree = spawn Tree{k}()
+    tree.counter.send(Increment)
     let a = checked{k}(12) catch |e| do
         println($"failed: {e}")
         0
@@ -101,7 +132,7 @@ func run{k}() -> i64 ! AskError do
     let ps = [Point{k} { x: 1, y: 2, label: "a" }, Point{k} { x: 3, y: 4, label: "b" }]
     println(describe{k}(ps[0], true))
     println($"unit {k}: area {total_area}")
-    return n + a + sum_points{k}(ps)
+    return n + a + balance + sum_points{k}(ps)
 end
 
 "#;

@@ -1,11 +1,11 @@
-//! Robustness of the front end on broken input: every prefix and several hundred deterministic
+//! Robustness of the front end on broken input: every prefix and a few hundred deterministic
 //! mutations of every `.jan` program in the repository go through the parser and the checker
 //! in-process, and every prefix and mutation of a manifest through the manifest parser. None
-//! may panic; syntax errors must surface as errors; every diagnostic must point into the file
-//! and use a code from spec/diagnostics.md. A failure names the file and the operation and shows
-//! the offending input, shrunk.
+//! may panic, nor may rendering the diagnostics (as text and JSON); syntax errors must surface
+//! as errors; every diagnostic must point into the file and use a code from
+//! spec/diagnostics.md. A failure names the file and the edit, and shows the input, shrunk.
 //!
-//! This is the in-suite stand-in for `fuzz/` (cargo-fuzz needs nightly and runs for hours).
+//! This is the in-suite, deterministic counterpart of `fuzz/` (cargo-fuzz, nightly, long runs).
 
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -22,8 +22,12 @@ const MUTATIONS: usize = 300;
 /// Upper bounds on the inputs per test, which keep each test within ~20 s in a debug build as
 /// the corpus grows: past them, prefixes are cut at token boundaries (then every k-th), and
 /// files get fewer mutations each.
-const PREFIX_BUDGET: usize = 50_000;
-const MUTATION_BUDGET: usize = 60_000;
+const PREFIX_BUDGET: usize = 40_000;
+const MUTATION_BUDGET: usize = 45_000;
+
+/// Rendering (ariadne) costs more than parsing and checking together: render one input in
+/// this many, chosen by position so the choice is the same on every run.
+const RENDER_EVERY: usize = 4;
 
 #[test]
 fn every_prefix_of_every_program_is_handled() {
@@ -36,10 +40,10 @@ fn every_prefix_of_every_program_is_handled() {
             for end in points {
                 inputs += 1;
                 let input = &src[..end];
-                match run_program(input, &catalogue) {
+                match run_program(input, &catalogue, inputs % RENDER_EVERY == 0) {
                     Ok(parse_failed) => syntax_errors += parse_failed as usize,
                     Err(failure) => fail(&format!("{name}: prefix of {end} bytes"), input, &failure, |s| {
-                        run_program(s, &catalogue).is_err()
+                        run_program(s, &catalogue, true).is_err()
                     }),
                 }
             }
@@ -66,10 +70,10 @@ fn random_mutations_of_every_program_are_handled() {
             for i in 0..per_file {
                 let (bytes, what) = mutate(src.as_bytes(), &tokens, &mut rng);
                 let input = String::from_utf8_lossy(&bytes).into_owned();
-                match run_program(&input, &catalogue) {
+                match run_program(&input, &catalogue, i % RENDER_EVERY == 0) {
                     Ok(parse_failed) => syntax_errors += parse_failed as usize,
                     Err(failure) => fail(&format!("{name}: mutation {i} ({what})"), &input, &failure, |s| {
-                        run_program(s, &catalogue).is_err()
+                        run_program(s, &catalogue, true).is_err()
                     }),
                 }
             }
@@ -97,7 +101,7 @@ fn known_syntax_errors_are_reported_as_errors() {
             }
             for breaker in breakers {
                 let input = format!("{src}{breaker}");
-                let result = run_program(&input, &catalogue).and_then(|parse_failed| {
+                let result = run_program(&input, &catalogue, true).and_then(|parse_failed| {
                     if parse_failed { Ok(true) } else { Err(format!("no syntax error for {breaker:?}")) }
                 });
                 if let Err(failure) = result {
@@ -141,6 +145,46 @@ fn every_prefix_and_mutation_of_a_manifest_is_handled() {
 }
 
 #[test]
+fn deeply_nested_input_is_handled() {
+    // Recursion in the parser, the checker or the AST's destructor would overflow the stack on
+    // these (an abort, not a panic: the whole test binary would die, which still fails loudly).
+    // 500 stays under the parser's nesting limit and reaches the checker; 3000 is over it.
+    for depth in [500, 3000] {
+        deeply_nested(depth);
+    }
+}
+
+fn deeply_nested(depth: usize) {
+    let rep = |s: &str| s.repeat(depth);
+    let cases = [
+        ("parentheses", format!("func main() do\n    let x = {}1{}\nend\n", rep("("), rep(")"))),
+        ("lists", format!("func main() do\n    let x = {}1{}\nend\n", rep("["), rep("]"))),
+        ("list types", format!("func main() do\n    let x: {}i64{} = []\nend\n", rep("["), rep("]"))),
+        ("optional types", format!("func main() do\n    let x: {}i64 = null\nend\n", rep("?"))),
+        ("operators", format!("func main() do\n    let x = 1{}\nend\n", rep(" + 1"))),
+        ("prefix operators", format!("func main() do\n    let x = {}true\nend\n", rep("not "))),
+        ("method chains", format!("func main() do\n    let x = 1{}\nend\n", rep(".to_string().len()"))),
+        ("if blocks", format!("func main() do\n{}println(1)\n{}end\n", rep("if true do\n"), rep("end\n"))),
+        ("do blocks", format!("func main() do\n    let x = {}1\n{}end\n", rep("do\n"), rep("end\n"))),
+        ("tuple patterns", format!("func f(x: i64) -> i64 do\n    return match x {{ {}_{} => 1 }}\nend\n", rep("("), rep(")"))),
+        ("interpolation", format!("func main() do\n    let s = {}1{}\nend\n", rep("$\"{"), rep("}\""))),
+        ("block comments", format!("{} x {}\nfunc main() do\nend\n", rep("/*"), rep("*/"))),
+        ("unclosed everything", format!("func main() do\n{}", rep("match x { ( [ do $\"{ "))),
+    ];
+    on_big_stack(move || {
+        let catalogue = Catalogue::load();
+        for (what, src) in &cases {
+            let start = Instant::now();
+            if let Err(failure) = run_program(src, &catalogue, false) {
+                fail(&format!("{depth} nested {what}"), src, &failure, |_| false);
+            }
+            let took = start.elapsed();
+            assert!(took < Duration::from_secs(10), "{depth} nested {what} took {took:?}");
+        }
+    });
+}
+
+#[test]
 fn the_corpus_is_not_empty() {
     // Guards against the suite passing vacuously after a move of the example directories.
     let files = jan_files();
@@ -155,7 +199,7 @@ const FILE: FileId = FileId(0);
 
 /// Parses and checks `src` as a one-file program without a manifest. `Ok(parse_failed)` when
 /// every invariant holds; `Err(what went wrong)` on a panic or a broken invariant.
-fn run_program(src: &str, catalogue: &Catalogue) -> Result<bool, String> {
+fn run_program(src: &str, catalogue: &Catalogue, render_too: bool) -> Result<bool, String> {
     quietly(|| {
         let (module, parse_diags) = parse_module(FILE, src);
         // Imports cannot be loaded in-process: declare them missing, as the driver does for
@@ -177,8 +221,31 @@ fn run_program(src: &str, catalogue: &Catalogue) -> Result<bool, String> {
             return Err("the parser reported an error but the combined diagnostics have none".into());
         }
         check_diagnostics(src, &all, catalogue)?;
+        if render_too {
+            render(src, &all)?;
+        }
         Ok(parse_failed)
     })
+}
+
+/// Renders the diagnostics as `janusc check` does, as text and as JSON: rendering slices the
+/// source with the spans, so it is where a bad span would hurt a user.
+fn render(src: &str, diags: &[Diagnostic]) -> Result<(), String> {
+    let mut sources = janusc::source_map::SourceMap::new();
+    let file = sources.add("input.jan".into(), janusc::source_map::Origin::Disk("input.jan".into()), src.into());
+    if file != FILE {
+        return Err(format!("the source map gave the only file id {file:?}"));
+    }
+    let mut out = Vec::new();
+    janusc::render::render(&mut out, &sources, diags, "input", "check", false).map_err(|e| e.to_string())?;
+    if !diags.is_empty() && out.is_empty() {
+        return Err("diagnostics rendered as nothing".into());
+    }
+    let json = janusc::json::to_string(&sources, diags);
+    if !json.starts_with('{') && !json.starts_with('[') {
+        return Err(format!("JSON output is not JSON: {json:.80}"));
+    }
+    Ok(())
 }
 
 /// Parses `src` as a `janus.toml`.

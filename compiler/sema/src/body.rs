@@ -2,7 +2,7 @@
 //! locals with shadowing, what `return`/`fail`/`?` may do, loops, the owning actor, held
 //! capabilities, and the small reporting helpers every expression checker uses.
 
-use std::collections::{HashMap, HashSet};
+use crate::fx::{FxMap, FxSet};
 
 use janus_syntax::{Diagnostic, Span};
 
@@ -44,7 +44,7 @@ pub struct Body<'e, 'a> {
     /// How the code is named in messages (`main`, `save`, "the handler of `Counter`").
     pub name: String,
     pub locals: Vec<Local<'a>>,
-    names: HashMap<&'a str, Vec<u32>>,
+    names: FxMap<&'a str, Vec<u32>>,
     marks: Vec<usize>,
     /// The value part of the declared return type (`Void` for handlers).
     pub ret: Ty,
@@ -59,7 +59,7 @@ pub struct Body<'e, 'a> {
     /// The function being checked (for capability call chains).
     pub fn_def: Option<DefId>,
     /// Unknown names already reported in this body.
-    pub unknown: HashSet<String>,
+    pub unknown: FxSet<String>,
     /// A constant initializer: only constant expressions.
     pub in_const: bool,
     /// Patterns that failed to check in the current match (skip coverage then).
@@ -79,7 +79,7 @@ impl<'e, 'a> Body<'e, 'a> {
             mi,
             name,
             locals: Vec::new(),
-            names: HashMap::new(),
+            names: FxMap::default(),
             marks: Vec::new(),
             ret: Ty::Void,
             admits: Admits::Sets(Vec::new()),
@@ -88,7 +88,7 @@ impl<'e, 'a> Body<'e, 'a> {
             caps: Vec::new(),
             fn_def: None,
             cap_holder: String::new(),
-            unknown: HashSet::new(),
+            unknown: FxSet::default(),
             in_const: false,
             pattern_errors: 0,
             lenient: 0,
@@ -103,10 +103,10 @@ impl<'e, 'a> Body<'e, 'a> {
     pub fn pop_scope(&mut self) {
         let mark = self.marks.pop().unwrap_or(0);
         while self.locals.len() > mark {
-            if let Some(l) = self.locals.pop() {
-                if let Some(stack) = self.names.get_mut(l.name) {
-                    stack.pop();
-                }
+            if let Some(l) = self.locals.pop()
+                && let Some(stack) = self.names.get_mut(l.name)
+            {
+                stack.pop();
             }
         }
     }
@@ -117,7 +117,13 @@ impl<'e, 'a> Body<'e, 'a> {
         }
         self.env.record_binding(span, &ty);
         let idx = self.locals.len() as u32;
-        self.locals.push(Local { name, ty, mutable, kind, span });
+        self.locals.push(Local {
+            name,
+            ty,
+            mutable,
+            kind,
+            span,
+        });
         self.names.entry(name).or_default().push(idx);
     }
 
@@ -148,14 +154,24 @@ impl<'e, 'a> Body<'e, 'a> {
         }
         if matches!(found, Ty::Void) {
             self.emit(
-                Diagnostic::error("E0313", format!("expected a value of type `{}`, but this has no value", self.show(expected)))
-                    .primary(span, "this is `void`"),
+                Diagnostic::error(
+                    "E0313",
+                    format!(
+                        "expected a value of type `{}`, but this has no value",
+                        self.show(expected)
+                    ),
+                )
+                .primary(span, "this is `void`"),
             );
             return false;
         }
         let mut d = Diagnostic::error(
             "E0301",
-            format!("mismatched types: expected `{}`, found `{}`", self.show(expected), self.show(found)),
+            format!(
+                "mismatched types: expected `{}`, found `{}`",
+                self.show(expected),
+                self.show(found)
+            ),
         )
         .primary(span, format!("expected `{}`", self.show(expected)));
         if let Some(h) = self.conversion_hint(found, expected) {
@@ -167,19 +183,33 @@ impl<'e, 'a> Body<'e, 'a> {
 
     fn conversion_hint(&self, found: &Ty, expected: &Ty) -> Option<String> {
         match (found, expected) {
-            (Ty::Int(_) | Ty::F64, Ty::Int(k)) => Some(format!("convert with `.to_{}()`", k.name())),
-            (Ty::Int(_), Ty::F64) => Some("convert with `.to_f64()` (or write a float literal like `1.0`)".into()),
+            (Ty::Int(_) | Ty::F64, Ty::Int(k)) => {
+                Some(format!("convert with `.to_{}()`", k.name()))
+            }
+            (Ty::Int(_), Ty::F64) => {
+                Some("convert with `.to_f64()` (or write a float literal like `1.0`)".into())
+            }
             (Ty::Optional(inner), e) if assignable(inner, e) => {
                 Some("the value may be `null`: use `??` to give a default, or `match`".into())
             }
-            (_, Ty::Str) if !matches!(found, Ty::Str) => Some("convert with `.to_string()` or `$\"{...}\"`".into()),
+            (_, Ty::Str) if !matches!(found, Ty::Str) => {
+                Some("convert with `.to_string()` or `$\"{...}\"`".into())
+            }
             _ => None,
         }
     }
 
     /// Reports an unknown name once per body.
     pub fn unknown_name(&mut self, name: &str, span: Span, extra: &[&str]) {
-        if !self.unknown.insert(name.to_string()) || self.saw_syntax_error || self.env.is_poisoned(name) {
+        if !self.unknown.insert(name.to_string())
+            || self.saw_syntax_error
+            || self.env.is_poisoned(name)
+        {
+            return;
+        }
+        // A capitalised name in the arguments of a failed call is probably a variant of a
+        // type we could not determine.
+        if self.lenient > 0 && name.starts_with(|c: char| c.is_ascii_uppercase()) {
             return;
         }
         if let Some(host) = self.host_field_owner(name) {
@@ -217,7 +247,10 @@ impl<'e, 'a> Body<'e, 'a> {
             if !a.behaviors.contains(&owner) {
                 return None;
             }
-            let has = a.decl.members.iter().any(|m| matches!(m, janus_syntax::ast::Member::Field(f) if f.name.name == name));
+            let has =
+                a.decl.members.iter().any(
+                    |m| matches!(m, janus_syntax::ast::Member::Field(f) if f.name.name == name),
+                );
             has.then_some(d.name)
         })
     }

@@ -8,8 +8,21 @@ use crate::body::Body;
 use crate::types::{IntTy, Ty};
 
 pub const BUILTIN_FUNCS: &[&str] = &[
-    "print", "println", "eprintln", "panic", "assert", "now", "sleep", "node", "random_int", "parse_int",
-    "parse_float", "args", "min", "max", "stop",
+    "print",
+    "println",
+    "eprintln",
+    "panic",
+    "assert",
+    "now",
+    "sleep",
+    "node",
+    "random_int",
+    "parse_int",
+    "parse_float",
+    "args",
+    "min",
+    "max",
+    "stop",
 ];
 
 /// A built-in method: parameter types, result, and whether it changes its receiver.
@@ -20,17 +33,62 @@ pub struct MethodSig {
 }
 
 fn sig(params: Vec<Ty>, ret: Ty, mutates: bool) -> Option<MethodSig> {
-    Some(MethodSig { params, ret, mutates })
+    Some(MethodSig {
+        params,
+        ret,
+        mutates,
+    })
 }
 
-const LIST_METHODS: &[&str] =
-    &["len", "push", "pop", "insert", "remove", "contains", "is_empty", "clear", "sort", "reverse", "slice", "to_string"];
-const MAP_METHODS: &[&str] =
-    &["len", "get", "set", "insert", "remove", "contains", "keys", "values", "is_empty", "clear", "to_string"];
-const SET_METHODS: &[&str] = &["len", "insert", "remove", "contains", "to_list", "is_empty", "to_string"];
+const LIST_METHODS: &[&str] = &[
+    "len",
+    "push",
+    "pop",
+    "insert",
+    "remove",
+    "contains",
+    "is_empty",
+    "clear",
+    "sort",
+    "reverse",
+    "slice",
+    "to_string",
+];
+const MAP_METHODS: &[&str] = &[
+    "len",
+    "get",
+    "set",
+    "insert",
+    "remove",
+    "contains",
+    "keys",
+    "values",
+    "is_empty",
+    "clear",
+    "to_string",
+];
+const SET_METHODS: &[&str] = &[
+    "len",
+    "insert",
+    "remove",
+    "contains",
+    "to_list",
+    "is_empty",
+    "to_string",
+];
 const STR_METHODS: &[&str] = &[
-    "len", "is_empty", "split", "contains", "starts_with", "ends_with", "trim", "to_upper", "to_lower", "chars",
-    "to_bytes", "to_string",
+    "len",
+    "is_empty",
+    "split",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "trim",
+    "to_upper",
+    "to_lower",
+    "chars",
+    "to_bytes",
+    "to_string",
 ];
 const NUM_METHODS: &[&str] = &["to_string", "to_f64", "to_i64", "to_i32", "to_u64", "abs"];
 const BYTES_METHODS: &[&str] = &["len", "is_empty", "to_string"];
@@ -132,7 +190,13 @@ pub fn method_sig(recv: &Ty, name: &str) -> Option<MethodSig> {
 
 impl<'e, 'a> Body<'e, 'a> {
     /// A call of a built-in function by name; `None` when `name` is not one.
-    pub fn builtin_call(&mut self, name: &'a Ident, args: &'a [Arg], span: janus_syntax::Span, expected: Option<&Ty>) -> Option<Ty> {
+    pub fn builtin_call(
+        &mut self,
+        name: &'a Ident,
+        args: &'a [Arg],
+        span: janus_syntax::Span,
+        expected: Option<&Ty>,
+    ) -> Option<Ty> {
         let n = name.name.as_str();
         if !BUILTIN_FUNCS.contains(&n) {
             return None;
@@ -150,7 +214,12 @@ impl<'e, 'a> Body<'e, 'a> {
             "print" | "println" | "eprintln" => {
                 let range_ok = args.len() == 1 || (n == "println" && args.is_empty());
                 if !range_ok {
-                    self.arg_count(n, if n == "println" { "0 or 1" } else { "1" }, args.len(), span);
+                    self.arg_count(
+                        n,
+                        if n == "println" { "0 or 1" } else { "1" },
+                        args.len(),
+                        span,
+                    );
                 }
                 for a in args {
                     let t = self.expr(&a.value, None);
@@ -170,14 +239,23 @@ impl<'e, 'a> Body<'e, 'a> {
             "sleep" => (vec![Ty::Duration], Ty::Void),
             "node" => (vec![], Ty::NodeId),
             "random_int" => (vec![i64t.clone(), i64t.clone()], i64t),
-            "parse_int" => (vec![Ty::Str], Ty::Union(Box::new(Ty::i64()), vec![self.env.parse_error])),
-            "parse_float" => (vec![Ty::Str], Ty::Union(Box::new(Ty::F64), vec![self.env.parse_error])),
+            "parse_int" => (
+                vec![Ty::Str],
+                Ty::Union(Box::new(Ty::i64()), vec![self.env.parse_error]),
+            ),
+            "parse_float" => (
+                vec![Ty::Str],
+                Ty::Union(Box::new(Ty::F64), vec![self.env.parse_error]),
+            ),
             "args" => (vec![], Ty::list(Ty::Str)),
             "stop" => {
                 if !self.in_actor() {
                     self.emit(
-                        Diagnostic::error("E0607", "`stop()` is only available inside an actor or grain")
-                            .primary(span, "not inside an actor or grain"),
+                        Diagnostic::error(
+                            "E0607",
+                            "`stop()` is only available inside an actor or grain",
+                        )
+                        .primary(span, "not inside an actor or grain"),
                     );
                 }
                 (vec![], Ty::Void)
@@ -197,8 +275,15 @@ impl<'e, 'a> Body<'e, 'a> {
                 }
                 if lt != rt || !self.ordered(&lt) {
                     self.emit(
-                        Diagnostic::error("E0301", format!("`{n}` needs two values of one ordered type, found `{}` and `{}`", self.show(&lt), self.show(&rt)))
-                            .primary(span, "mismatched arguments"),
+                        Diagnostic::error(
+                            "E0301",
+                            format!(
+                                "`{n}` needs two values of one ordered type, found `{}` and `{}`",
+                                self.show(&lt),
+                                self.show(&rt)
+                            ),
+                        )
+                        .primary(span, "mismatched arguments"),
                     );
                     return Some(Ty::Error);
                 }
@@ -225,17 +310,33 @@ impl<'e, 'a> Body<'e, 'a> {
     pub fn arg_count(&self, what: &str, want: &str, got: usize, span: janus_syntax::Span) {
         let s = if want == "1" { "" } else { "s" };
         self.emit(
-            Diagnostic::error("E0302", format!("`{what}` takes {want} argument{s}, but {got} {} given", if got == 1 { "was" } else { "were" }))
-                .primary(span, "wrong number of arguments"),
+            Diagnostic::error(
+                "E0302",
+                format!(
+                    "`{what}` takes {want} argument{s}, but {got} {} given",
+                    if got == 1 { "was" } else { "were" }
+                ),
+            )
+            .primary(span, "wrong number of arguments"),
         );
     }
 
     /// `recv.name(args)` on a data type.
-    pub fn data_method(&mut self, base: &'a Expr, recv: &Ty, name: &'a Ident, args: &'a [Arg], span: janus_syntax::Span) -> Ty {
+    pub fn data_method(
+        &mut self,
+        base: &'a Expr,
+        recv: &Ty,
+        name: &'a Ident,
+        args: &'a [Arg],
+        span: janus_syntax::Span,
+    ) -> Ty {
         let Some(sig) = method_sig(recv, &name.name) else {
             let names = method_names(recv);
-            let mut d = Diagnostic::error("E0210", format!("`{}` has no method `{}`", self.show(recv), name.name))
-                .primary(name.span, "unknown method");
+            let mut d = Diagnostic::error(
+                "E0210",
+                format!("`{}` has no method `{}`", self.show(recv), name.name),
+            )
+            .primary(name.span, "unknown method");
             if let Some(s) = crate::env::suggest(&name.name, names.iter().copied()) {
                 d = d.help(format!("did you mean `{s}`?"));
             }
@@ -269,15 +370,17 @@ impl<'e, 'a> Body<'e, 'a> {
         if sig.mutates {
             self.check_place_root(base, base.span);
         }
-        if name.name == "sort" {
-            if let Ty::List(t) = recv {
-                if !self.ordered(t) {
-                    self.emit(
-                        Diagnostic::error("E0311", format!("cannot sort a list of `{}`: it has no order", self.show(t)))
-                            .primary(span, "elements have no `<`"),
-                    );
-                }
-            }
+        if name.name == "sort"
+            && let Ty::List(t) = recv
+            && !self.ordered(t)
+        {
+            self.emit(
+                Diagnostic::error(
+                    "E0311",
+                    format!("cannot sort a list of `{}`: it has no order", self.show(t)),
+                )
+                .primary(span, "elements have no `<`"),
+            );
         }
         sig.ret
     }

@@ -7,12 +7,18 @@ use janus_syntax::{Diagnostic, Span};
 
 use crate::body::Body;
 use crate::env::{CapViolation, Lookup};
-use crate::expr::Static;
 use crate::items::{DefKind, FieldTy};
+use crate::names::Static;
 use crate::types::{DefId, Ty};
 
 impl<'e, 'a> Body<'e, 'a> {
-    pub fn call(&mut self, e: &'a Expr, callee: &'a Expr, args: &'a [Arg], expected: Option<&Ty>) -> Ty {
+    pub fn call(
+        &mut self,
+        e: &'a Expr,
+        callee: &'a Expr,
+        args: &'a [Arg],
+        expected: Option<&Ty>,
+    ) -> Ty {
         match &callee.kind {
             ExprKind::Name(id) => {
                 if let Some(l) = self.local(&id.name) {
@@ -20,7 +26,11 @@ impl<'e, 'a> Body<'e, 'a> {
                     if !t.has_error() {
                         self.not_a_value(
                             id.span,
-                            format!("`{}` is a value of type `{}`, not a function", id.name, self.show(&t)),
+                            format!(
+                                "`{}` is a value of type `{}`, not a function",
+                                id.name,
+                                self.show(&t)
+                            ),
                             None,
                         );
                     }
@@ -44,13 +54,22 @@ impl<'e, 'a> Body<'e, 'a> {
                         if let Some(t) = self.builtin_call(id, args, e.span, expected) {
                             return t;
                         }
-                        let variant = expected.and_then(|t| self.find_variant(t, &id.name)).is_some()
-                            || self.env.scopes.get(self.mi).is_some_and(|s| s.variants.contains_key(id.name.as_str()));
+                        let variant = expected
+                            .and_then(|t| self.find_variant(t, &id.name))
+                            .is_some()
+                            || self
+                                .env
+                                .scopes
+                                .get(self.mi)
+                                .is_some_and(|s| s.variants.contains_key(id.name.as_str()));
                         if variant {
                             self.not_a_value(
                                 id.span,
                                 format!("`{}` is a variant, not a function", id.name),
-                                Some(format!("build it with named fields: `{} {{ field: value }}`", id.name)),
+                                Some(format!(
+                                    "build it with named fields: `{} {{ field: value }}`",
+                                    id.name
+                                )),
                             );
                         } else {
                             self.unknown_name(&id.name, id.span, &[]);
@@ -66,7 +85,10 @@ impl<'e, 'a> Body<'e, 'a> {
                     self.not_a_value(
                         callee.span,
                         format!("`{}` is a variant, not a function", name.name),
-                        Some(format!("build it with named fields: `{} {{ field: value }}`", name.name)),
+                        Some(format!(
+                            "build it with named fields: `{} {{ field: value }}`",
+                            name.name
+                        )),
                     );
                     self.loose_args(args);
                     Ty::Error
@@ -76,7 +98,7 @@ impl<'e, 'a> Body<'e, 'a> {
                     Ty::Error
                 }
                 Static::TypeMember(ty, m) => self.type_member_call(ty, m, args, e.span, expected),
-                Static::NotStatic => {
+                Static::Value => {
                     let bt = self.expr(base, None);
                     self.method_call(base, &bt, name, args, e.span, expected)
                 }
@@ -84,7 +106,11 @@ impl<'e, 'a> Body<'e, 'a> {
             _ => {
                 let t = self.expr(callee, None);
                 if !t.has_error() {
-                    self.not_a_value(callee.span, format!("a value of type `{}` cannot be called", self.show(&t)), None);
+                    self.not_a_value(
+                        callee.span,
+                        format!("a value of type `{}` cannot be called", self.show(&t)),
+                        None,
+                    );
                 }
                 self.loose_args(args);
                 Ty::Error
@@ -101,7 +127,14 @@ impl<'e, 'a> Body<'e, 'a> {
         self.lenient -= 1;
     }
 
-    fn type_member_call(&mut self, ty: &str, m: &Ident, args: &'a [Arg], span: Span, expected: Option<&Ty>) -> Ty {
+    fn type_member_call(
+        &mut self,
+        ty: &str,
+        m: &Ident,
+        args: &'a [Arg],
+        span: Span,
+        expected: Option<&Ty>,
+    ) -> Ty {
         if m.name != "new" {
             self.emit(
                 Diagnostic::error("E0210", format!("`{ty}` has no function `{}`", m.name))
@@ -130,8 +163,16 @@ impl<'e, 'a> Body<'e, 'a> {
         match found {
             Some(t) => t,
             None => {
-                let example = if want_map { "let m: Map[String, i64] = Map.new()" } else { "let s: Set[String] = Set.new()" };
-                let what = if want_map { "key and value types" } else { "element type" };
+                let example = if want_map {
+                    "let m: Map[String, i64] = Map.new()"
+                } else {
+                    "let s: Set[String] = Set.new()"
+                };
+                let what = if want_map {
+                    "key and value types"
+                } else {
+                    "element type"
+                };
                 self.emit(
                     Diagnostic::error("E0306", format!("cannot infer the {what} of `{ty}.new()`"))
                         .primary(span, "type needed here")
@@ -144,6 +185,7 @@ impl<'e, 'a> Body<'e, 'a> {
 
     /// Calls declaration `d`: a function, a grain reference, or a misuse.
     pub fn call_def(&mut self, d: DefId, args: &'a [Arg], span: Span, name_span: Span) -> Ty {
+        self.env.record_call(span, d);
         let def = self.env.def(d);
         let name = def.name;
         match &def.kind {
@@ -156,34 +198,53 @@ impl<'e, 'a> Body<'e, 'a> {
             }
             DefKind::Actor(a) if a.decl.kind == ActorKind::Grain => {
                 let protocols = a.protocols.clone();
+                let broken = a.broken;
                 self.call_args(name, &a.params, args, span, "E0302");
-                Ty::GrainRef(protocols)
+                if broken {
+                    Ty::Error
+                } else {
+                    Ty::GrainRef(protocols)
+                }
             }
             DefKind::Actor(a) if a.decl.kind == ActorKind::Actor => {
                 self.emit(
-                    Diagnostic::error("E0609", format!("`{name}` is an actor; it must be started with `spawn`"))
-                        .primary(span, "actor used without `spawn`")
-                        .help(format!("write `spawn {name}(...)`")),
+                    Diagnostic::error(
+                        "E0609",
+                        format!("`{name}` is an actor; it must be started with `spawn`"),
+                    )
+                    .primary(span, "actor used without `spawn`")
+                    .help(format!("write `spawn {name}(...)`")),
                 );
                 self.loose_args(args);
                 Ty::Error
             }
             DefKind::Supervisor(_) => {
                 self.emit(
-                    Diagnostic::error("E0609", format!("`{name}` is a supervisor; it must be started with `spawn`"))
-                        .primary(span, "supervisor used without `spawn`")
-                        .help(format!("write `spawn {name}(...)`")),
+                    Diagnostic::error(
+                        "E0609",
+                        format!("`{name}` is a supervisor; it must be started with `spawn`"),
+                    )
+                    .primary(span, "supervisor used without `spawn`")
+                    .help(format!("write `spawn {name}(...)`")),
                 );
                 self.loose_args(args);
                 Ty::Error
             }
             DefKind::Struct { .. } => {
-                self.not_a_value(name_span, format!("`{name}` is a struct, not a function"), Some(format!("build it with `{name} {{ field: value }}`")));
+                self.not_a_value(
+                    name_span,
+                    format!("`{name}` is a struct, not a function"),
+                    Some(format!("build it with `{name} {{ field: value }}`")),
+                );
                 self.loose_args(args);
                 Ty::Error
             }
             _ => {
-                self.not_a_value(name_span, format!("`{name}` is a {} and cannot be called", def.describe()), None);
+                self.not_a_value(
+                    name_span,
+                    format!("`{name}` is a {} and cannot be called", def.describe()),
+                    None,
+                );
                 self.loose_args(args);
                 Ty::Error
             }
@@ -191,7 +252,14 @@ impl<'e, 'a> Body<'e, 'a> {
     }
 
     /// Matches arguments to parameters (positional, then named) and checks their types.
-    pub fn call_args(&mut self, callee: &str, params: &[FieldTy<'a>], args: &'a [Arg], span: Span, count_code: &'static str) {
+    pub fn call_args(
+        &mut self,
+        callee: &str,
+        params: &[FieldTy<'a>],
+        args: &'a [Arg],
+        span: Span,
+        count_code: &'static str,
+    ) {
         let mut given: Vec<Option<&'a Arg>> = vec![None; params.len()];
         let mut extra: Vec<&'a Arg> = Vec::new();
         let mut seen_named = false;
@@ -222,17 +290,25 @@ impl<'e, 'a> Body<'e, 'a> {
                         Some(j) if given[j].is_some() => {
                             named_errors = true;
                             self.emit(
-                                Diagnostic::error("E0318", format!("argument `{}` is given twice", n.name))
-                                    .primary(n.span, "given again here"),
+                                Diagnostic::error(
+                                    "E0318",
+                                    format!("argument `{}` is given twice", n.name),
+                                )
+                                .primary(n.span, "given again here"),
                             );
                             self.expr(&a.value, None);
                         }
                         Some(j) => given[j] = Some(a),
                         None => {
                             named_errors = true;
-                            let mut d = Diagnostic::error("E0318", format!("`{callee}` has no parameter named `{}`", n.name))
-                                .primary(n.span, "unknown argument name");
-                            if let Some(s) = crate::env::suggest(&n.name, params.iter().map(|p| p.name)) {
+                            let mut d = Diagnostic::error(
+                                "E0318",
+                                format!("`{callee}` has no parameter named `{}`", n.name),
+                            )
+                            .primary(n.span, "unknown argument name");
+                            if let Some(s) =
+                                crate::env::suggest(&n.name, params.iter().map(|p| p.name))
+                            {
                                 d = d.help(format!("did you mean `{s}`?"));
                             }
                             self.emit(d);
@@ -242,7 +318,12 @@ impl<'e, 'a> Body<'e, 'a> {
                 }
             }
         }
-        let missing: Vec<&str> = params.iter().zip(&given).filter(|(_, g)| g.is_none()).map(|(p, _)| p.name).collect();
+        let missing: Vec<&str> = params
+            .iter()
+            .zip(&given)
+            .filter(|(_, g)| g.is_none())
+            .map(|(p, _)| p.name)
+            .collect();
         if (!extra.is_empty() || !missing.is_empty()) && !named_errors {
             let n = params.len();
             let mut d = Diagnostic::error(
@@ -273,7 +354,12 @@ impl<'e, 'a> Body<'e, 'a> {
                     self.emit(
                         Diagnostic::error(
                             "E0614",
-                            format!("start argument `{}` of `{callee}` expects `{}`, found `{}`", p.name, self.show(&p.ty), self.show(&t)),
+                            format!(
+                                "start argument `{}` of `{callee}` expects `{}`, found `{}`",
+                                p.name,
+                                self.show(&p.ty),
+                                self.show(&t)
+                            ),
                         )
                         .primary(a.value.span, format!("expected `{}`", self.show(&p.ty))),
                     );
@@ -288,9 +374,16 @@ impl<'e, 'a> Body<'e, 'a> {
     /// Records a call for capability checking and call chains.
     pub fn note_call(&mut self, callee: DefId, span: Span) {
         if let Some(me) = self.fn_def {
-            self.env.calls.borrow_mut().entry(me).or_default().push((callee, span));
+            self.env
+                .calls
+                .borrow_mut()
+                .entry(me)
+                .or_default()
+                .push((callee, span));
         }
-        let Some(f) = self.env.def(callee).func() else { return };
+        let Some(f) = self.env.def(callee).func() else {
+            return;
+        };
         for cap in &f.caps {
             if !self.caps.contains(cap) && self.env.cap_known(cap) {
                 self.env.cap_violations.borrow_mut().push(CapViolation {
@@ -305,13 +398,23 @@ impl<'e, 'a> Body<'e, 'a> {
     }
 
     /// `recv.name(args)`: references, replies and data methods.
-    pub fn method_call(&mut self, base: &'a Expr, bt: &Ty, name: &'a Ident, args: &'a [Arg], span: Span, _expected: Option<&Ty>) -> Ty {
+    pub fn method_call(
+        &mut self,
+        base: &'a Expr,
+        bt: &Ty,
+        name: &'a Ident,
+        args: &'a [Arg],
+        span: Span,
+        _expected: Option<&Ty>,
+    ) -> Ty {
         match bt {
             Ty::Error => {
                 self.loose_args(args);
                 Ty::Error
             }
-            Ty::ActorRef(protos) | Ty::GrainRef(protos) if name.name == "send" || name.name == "ask" => {
+            Ty::ActorRef(protos) | Ty::GrainRef(protos)
+                if name.name == "send" || name.name == "ask" =>
+            {
                 let protos = protos.clone();
                 if name.name == "send" {
                     self.send_call(&protos, args, span)

@@ -3,7 +3,7 @@
 //! that explains why the callee needs it. Violations are collected while bodies are checked
 //! and reported at the end, when every function's calls are known.
 
-use std::collections::HashSet;
+use crate::fx::FxSet;
 
 use janus_syntax::Diagnostic;
 use janus_syntax::ast::Ident;
@@ -16,7 +16,7 @@ pub const BUILTIN_CAPS: &[&str] = &["Storage", "Caching", "Clock", "Net"];
 impl<'a> Env<'a> {
     /// E0902 for unknown names in a `with` list; E0203 for a name listed twice.
     pub(crate) fn check_with_caps(&self, caps: &[Ident]) {
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: FxSet<&str> = FxSet::default();
         for c in caps {
             if !seen.insert(&c.name) {
                 self.emit(
@@ -28,12 +28,19 @@ impl<'a> Env<'a> {
             if self.cap_known(&c.name) {
                 continue;
             }
-            let cands: Vec<&str> = BUILTIN_CAPS.iter().copied().chain(self.declared_caps.keys().copied()).collect();
+            let cands: Vec<&str> = BUILTIN_CAPS
+                .iter()
+                .copied()
+                .chain(self.declared_caps.keys().copied())
+                .collect();
             let mut d = Diagnostic::error("E0902", format!("unknown capability `{}`", c.name))
                 .primary(c.span, "not a capability");
             d = match suggest(&c.name, cands.into_iter()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!("declare it with `capability {}`, or use one of Storage, Caching, Clock, Net", c.name)),
+                None => d.help(format!(
+                    "declare it with `capability {}`, or use one of Storage, Caching, Clock, Net",
+                    c.name
+                )),
             };
             self.emit(d);
         }
@@ -47,9 +54,9 @@ impl<'a> Env<'a> {
         let mut cur = f;
         for _ in 0..16 {
             let next = calls.get(&cur).and_then(|cs| {
-                cs.iter()
-                    .map(|(c, _)| *c)
-                    .find(|c| !chain.contains(c) && self.def(*c).func().is_some_and(|x| x.caps.contains(&cap)))
+                cs.iter().map(|(c, _)| *c).find(|c| {
+                    !chain.contains(c) && self.def(*c).func().is_some_and(|x| x.caps.contains(&cap))
+                })
             });
             match next {
                 Some(n) => {
@@ -83,8 +90,16 @@ impl<'a> Env<'a> {
             .primary(v.span, format!("needs `{}`", v.cap));
             let chain = self.cap_chain(v.callee, v.cap);
             if chain.len() > 1 {
-                let names: Vec<String> = chain.iter().map(|c| format!("`{}`", self.qualified_name(*c))).collect();
-                d = d.note(format!("call chain: {} -> {} (which needs `{}`)", v.caller, names.join(" -> "), v.cap));
+                let names: Vec<String> = chain
+                    .iter()
+                    .map(|c| format!("`{}`", self.qualified_name(*c)))
+                    .collect();
+                d = d.note(format!(
+                    "call chain: {} -> {} (which needs `{}`)",
+                    v.caller,
+                    names.join(" -> "),
+                    v.cap
+                ));
             }
             d = d.help(format!("add `with {}` to {}", v.cap, v.caller_decl));
             self.emit(d);

@@ -4,8 +4,8 @@
 //! After resolution the environment is read-only except for the sinks, which are `RefCell`s so
 //! that body checkers can hold `&Env` while reporting.
 
+use crate::fx::{FxMap, FxSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 use janus_manifest::Manifest;
 use janus_syntax::ast::{EnumKind, ItemKind};
@@ -20,13 +20,13 @@ use crate::{Program, TypeTables};
 #[derive(Default)]
 pub struct ModScope<'a> {
     pub is_std: bool,
-    pub items: HashMap<&'a str, DefId>,
+    pub items: FxMap<&'a str, DefId>,
     /// `import a.{X}` names; `None` when imported from a missing module (poisoned).
-    pub imported: HashMap<&'a str, Option<DefId>>,
+    pub imported: FxMap<&'a str, Option<DefId>>,
     /// Import aliases; `None` for a module the driver could not load.
-    pub modules: HashMap<&'a str, Option<usize>>,
+    pub modules: FxMap<&'a str, Option<usize>>,
     /// Bare variant names of the enums this module can see.
-    pub variants: HashMap<&'a str, Vec<(DefId, usize)>>,
+    pub variants: FxMap<&'a str, Vec<(DefId, usize)>>,
 }
 
 /// A name looked up among declarations.
@@ -55,20 +55,23 @@ pub struct Env<'a> {
     pub defs: Vec<Def<'a>>,
     pub scopes: Vec<ModScope<'a>>,
     pub tests: Vec<TestItem<'a>>,
-    pub enum_decls: HashMap<DefId, &'a janus_syntax::ast::EnumDecl>,
-    pub declared_caps: HashMap<&'a str, Span>,
+    pub enum_decls: FxMap<DefId, &'a janus_syntax::ast::EnumDecl>,
+    pub declared_caps: FxMap<&'a str, Span>,
     pub ask_error: DefId,
     pub parse_error: DefId,
     pub diags: RefCell<Vec<Diagnostic>>,
     pub tables: RefCell<TypeTables>,
-    pub shapes: RefCell<(ShapeTable, HashMap<Ty, crate::exhaustive::ShapeId>)>,
+    pub shapes: RefCell<(ShapeTable, FxMap<Ty, crate::exhaustive::ShapeId>)>,
     /// Calls from each function to functions, for capability chains.
-    pub calls: RefCell<HashMap<DefId, Vec<(DefId, Span)>>>,
+    pub calls: RefCell<FxMap<DefId, Vec<(DefId, Span)>>>,
     pub cap_violations: RefCell<Vec<CapViolation<'a>>>,
     /// Every `spawn` with its target and `on` expression, for placement checks.
     /// Names that failed to resolve in declarations (types, error sets): later uses of the
     /// same name stay quiet.
-    pub poisoned: RefCell<HashSet<String>>,
+    pub poisoned: RefCell<FxSet<String>>,
+    /// Set once declarations are resolved: unknown names already reported in a declaration
+    /// are not reported again inside bodies.
+    pub in_bodies: std::cell::Cell<bool>,
     pub spawns: RefCell<Vec<(DefId, Option<&'a janus_syntax::ast::Expr>)>>,
 }
 
@@ -88,16 +91,17 @@ impl<'a> Env<'a> {
             defs: Vec::new(),
             scopes,
             tests: Vec::new(),
-            enum_decls: HashMap::new(),
-            declared_caps: HashMap::new(),
+            enum_decls: FxMap::default(),
+            declared_caps: FxMap::default(),
             ask_error: DefId(0),
             parse_error: DefId(0),
             diags: RefCell::new(Vec::new()),
-            tables: RefCell::new(TypeTables::default()),
-            shapes: RefCell::new((ShapeTable::default(), HashMap::new())),
-            calls: RefCell::new(HashMap::new()),
+            tables: RefCell::new(TypeTables::with_capacity(source_bytes(program))),
+            shapes: RefCell::new((ShapeTable::default(), FxMap::default())),
+            calls: RefCell::new(FxMap::default()),
             cap_violations: RefCell::new(Vec::new()),
-            poisoned: RefCell::new(HashSet::new()),
+            poisoned: RefCell::new(FxSet::default()),
+            in_bodies: std::cell::Cell::new(false),
             spawns: RefCell::new(Vec::new()),
         }
     }
@@ -113,14 +117,25 @@ impl<'a> Env<'a> {
     /// Resolves `import` items of every module (E0204, E0205) and builds bare-variant indexes.
     pub(crate) fn resolve_imports(&mut self) {
         let program = self.program;
-        let missing: HashSet<&[String]> =
-            program.missing_modules.iter().map(|p| p.as_slice()).collect();
-        let by_path: HashMap<&[String], usize> =
-            program.modules.iter().enumerate().map(|(i, m)| (m.path.as_slice(), i)).collect();
+        let missing: FxSet<&[String]> = program
+            .missing_modules
+            .iter()
+            .map(|p| p.as_slice())
+            .collect();
+        let by_path: FxMap<&[String], usize> = program
+            .modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.path.as_slice(), i))
+            .collect();
         for (mi, sm) in program.modules.iter().enumerate() {
             for item in &sm.module.items {
-                let ItemKind::Import(imp) = &item.kind else { continue };
-                let Some(last) = imp.path.last() else { continue };
+                let ItemKind::Import(imp) = &item.kind else {
+                    continue;
+                };
+                let Some(last) = imp.path.last() else {
+                    continue;
+                };
                 let path: Vec<String> = imp.path.iter().map(|i| i.name.clone()).collect();
                 let target = if let Some(&t) = by_path.get(path.as_slice()) {
                     Some(t)
@@ -128,21 +143,36 @@ impl<'a> Env<'a> {
                     if !missing.contains(path.as_slice()) {
                         let first = imp.path[0].span;
                         self.emit(
-                            Diagnostic::error("E0204", format!("module `{}` not found", path.join(".")))
-                                .primary(first.to(last.span), "no such module"),
+                            Diagnostic::error(
+                                "E0204",
+                                format!("module `{}` not found", path.join(".")),
+                            )
+                            .primary(first.to(last.span), "no such module"),
                         );
                     }
                     None
                 };
                 let alias = imp.alias.as_ref().unwrap_or(last);
-                self.scopes[mi].modules.insert(alias.name.as_str(), target);
+                if let Some(prev) = self.scopes[mi].modules.insert(alias.name.as_str(), target)
+                    && prev != target
+                {
+                    self.emit(
+                        Diagnostic::error(
+                            "E0203",
+                            format!("two imports are both named `{}`", alias.name),
+                        )
+                        .primary(alias.span, "this import's name is already taken")
+                        .help(format!("rename one: `import {} as other`", path.join("."))),
+                    );
+                }
                 for name in &imp.names {
                     let found = match target {
                         None => None,
                         Some(t) => match self.scopes[t].items.get(name.name.as_str()) {
                             Some(&d) => Some(d),
                             None => {
-                                let cands: Vec<&str> = self.scopes[t].items.keys().copied().collect();
+                                let cands: Vec<&str> =
+                                    self.scopes[t].items.keys().copied().collect();
                                 let mut d = Diagnostic::error(
                                     "E0205",
                                     format!("module `{}` has no `{}`", path.join("."), name.name),
@@ -168,7 +198,7 @@ impl<'a> Env<'a> {
             ids.push(self.parse_error);
             ids.sort();
             ids.dedup();
-            let mut index: HashMap<&'a str, Vec<(DefId, usize)>> = HashMap::new();
+            let mut index: FxMap<&'a str, Vec<(DefId, usize)>> = FxMap::default();
             for id in ids {
                 if let Some(vs) = self.enum_variant_names(id) {
                     for (vi, name) in vs.into_iter().enumerate() {
@@ -212,12 +242,16 @@ impl<'a> Env<'a> {
 
     /// Looks a name up inside module `target` (for `m.Name`).
     pub fn lookup_in(&self, target: usize, name: &str) -> Option<DefId> {
-        self.scopes.get(target).and_then(|s| s.items.get(name).copied())
+        self.scopes
+            .get(target)
+            .and_then(|s| s.items.get(name).copied())
     }
 
     /// The import alias `name` of module `mi`: `Some(Some(i))` a module, `Some(None)` missing.
     pub fn module_alias(&self, mi: usize, name: &str) -> Option<Option<usize>> {
-        self.scopes.get(mi).and_then(|s| s.modules.get(name).copied())
+        self.scopes
+            .get(mi)
+            .and_then(|s| s.modules.get(name).copied())
     }
 
     /// Names visible in module `mi`, for did-you-mean.
@@ -307,7 +341,11 @@ impl<'a> Env<'a> {
             Ty::Def(d) | Ty::Supervisor(d) => s.push_str(self.def(*d).name),
             Ty::ErrSets(ds) => self.write_sets(s, ds, false),
             Ty::ActorRef(ps) | Ty::GrainRef(ps) => {
-                s.push_str(if matches!(ty, Ty::ActorRef(_)) { "ActorRef[" } else { "GrainRef[" });
+                s.push_str(if matches!(ty, Ty::ActorRef(_)) {
+                    "ActorRef["
+                } else {
+                    "GrainRef["
+                });
                 self.write_sets(s, ps, false);
                 s.push(']');
             }
@@ -360,12 +398,30 @@ impl<'a> Env<'a> {
 
     /// Records the type of an expression for later phases.
     pub fn record(&self, span: Span, ty: &Ty) {
-        self.tables.borrow_mut().exprs.insert(span, ty.clone());
+        self.tables.borrow_mut().exprs.push((span, ty.clone()));
+    }
+
+    pub fn record_call(&self, span: Span, d: DefId) {
+        self.tables.borrow_mut().calls.insert(span, d);
+    }
+
+    pub fn record_variant(&self, span: Span, d: DefId, vi: usize) {
+        self.tables.borrow_mut().variants.insert(span, (d, vi));
     }
 
     pub fn record_binding(&self, span: Span, ty: &Ty) {
         self.tables.borrow_mut().bindings.insert(span, ty.clone());
     }
+}
+
+/// Roughly how many bytes of source the program has (from the last item's end in each
+/// module), to size the side tables once instead of rehashing them as they grow.
+fn source_bytes(program: &Program) -> usize {
+    program
+        .modules
+        .iter()
+        .map(|m| m.module.items.last().map_or(0, |i| i.span.hi as usize))
+        .sum()
 }
 
 /// The closest candidate to `name`, if any is close enough to be a likely typo.

@@ -22,9 +22,13 @@ impl<'e, 'a> Body<'e, 'a> {
             Admits::All => Vec::new(),
         };
         let declared = if own.is_empty() {
-            format!("`{}` declares no errors", self.name)
+            format!("{} declares no errors", self.name)
         } else {
-            format!("`{}` may only fail with `{}`", self.name, self.env.show_sets(&own))
+            format!(
+                "{} may only fail with `{}`",
+                self.name,
+                self.env.show_sets(&own)
+            )
         };
         let mut all = own.clone();
         all.extend(missing.iter().copied());
@@ -32,12 +36,22 @@ impl<'e, 'a> Body<'e, 'a> {
         self.emit(
             Diagnostic::error(
                 "E0502",
-                format!("{what} passes on `{}`, but {declared}", self.env.show_sets(sets)),
+                format!(
+                    "{what} passes on `{}`, but {declared}",
+                    self.env.show_sets(sets)
+                ),
             )
-            .primary(span, format!("may fail with `{}`", self.env.show_sets(missing)))
+            .primary(
+                span,
+                format!("may fail with `{}`", self.env.show_sets(missing)),
+            )
             .help(format!(
                 "handle it here with `catch`, or declare it: `-> {ok} ! {}`",
-                if all.len() > 1 { format!("({})", self.env.show_sets(&all)) } else { self.env.show_sets(&all) }
+                if all.len() > 1 {
+                    format!("({})", self.env.show_sets(&all))
+                } else {
+                    self.env.show_sets(&all)
+                }
             )),
         );
     }
@@ -55,28 +69,52 @@ impl<'e, 'a> Body<'e, 'a> {
             Ty::Error => Ty::Error,
             other => {
                 self.emit(
-                    Diagnostic::error("E0503", format!("`?` on a value that cannot fail (`{}`)", self.show(&other)))
-                        .primary(span, "nothing to pass on")
-                        .help("remove the `?`"),
+                    Diagnostic::error(
+                        "E0503",
+                        format!("`?` on a value that cannot fail (`{}`)", self.show(&other)),
+                    )
+                    .primary(span, "nothing to pass on")
+                    .help(if matches!(other, Ty::Optional(_)) {
+                        "`?` is not for optionals: use `??` to give a default, or `match`"
+                    } else {
+                        "remove the `?`"
+                    }),
                 );
-                other
+                // The intent is unclear (unwrap an optional?): absorb further checks.
+                Ty::Error
             }
         }
     }
 
-    pub fn catch_expr(&mut self, inner: &'a Expr, binding: Option<&'a Ident>, handler: &'a Expr, expected: Option<&Ty>) -> Ty {
+    pub fn catch_expr(
+        &mut self,
+        inner: &'a Expr,
+        binding: Option<&'a Ident>,
+        handler: &'a Expr,
+        expected: Option<&Ty>,
+    ) -> Ty {
         let t = self.expr_u(inner, expected);
         let (ok, err) = match t {
             Ty::Union(ok, sets) => {
-                let err = if sets.len() == 1 { Ty::Def(sets[0]) } else { Ty::ErrSets(sets) };
+                let err = if sets.len() == 1 {
+                    Ty::Def(sets[0])
+                } else {
+                    Ty::ErrSets(sets)
+                };
                 (*ok, err)
             }
             Ty::Error => (Ty::Error, Ty::Error),
             other => {
                 self.emit(
-                    Diagnostic::error("E0503", format!("`catch` on a value that cannot fail (`{}`)", self.show(&other)))
-                        .primary(inner.span, "this never fails")
-                        .help("remove the `catch`"),
+                    Diagnostic::error(
+                        "E0503",
+                        format!(
+                            "`catch` on a value that cannot fail (`{}`)",
+                            self.show(&other)
+                        ),
+                    )
+                    .primary(inner.span, "this never fails")
+                    .help("remove the `catch`"),
                 );
                 (other, Ty::Error)
             }
@@ -98,7 +136,7 @@ impl<'e, 'a> Body<'e, 'a> {
                 _ => self.expr(handler, Some(&hint)),
             };
             if !ok.has_error() {
-                self.coerce(&ht, &ok, handler.span);
+                self.coerce(&ht, &ok, crate::expr::tail_span(handler));
             }
             ht
         };
@@ -136,16 +174,31 @@ impl<'e, 'a> Body<'e, 'a> {
             };
             let mut all = own.clone();
             all.push(set);
-            let sets = if all.len() > 1 { format!("({})", self.env.show_sets(&all)) } else { self.env.show_sets(&all) };
-            let msg = if own.is_empty() {
-                format!("`{}` cannot fail: its return type declares no errors", self.name)
+            let sets = if all.len() > 1 {
+                format!("({})", self.env.show_sets(&all))
             } else {
-                format!("`{}` may only fail with `{}`, not `{}`", self.name, self.env.show_sets(&own), self.env.show_sets(&[set]))
+                self.env.show_sets(&all)
+            };
+            let msg = if own.is_empty() {
+                format!(
+                    "{} cannot fail: its return type declares no errors",
+                    self.name
+                )
+            } else {
+                format!(
+                    "{} may only fail with `{}`, not `{}`",
+                    self.name,
+                    self.env.show_sets(&own),
+                    self.env.show_sets(&[set])
+                )
             };
             self.emit(
                 Diagnostic::error("E0504", msg)
                     .primary(span, format!("fails with `{}`", self.env.show_sets(&[set])))
-                    .help(format!("declare it: `-> {} ! {sets}`", self.show(&self.ret))),
+                    .help(format!(
+                        "declare it: `-> {} ! {sets}`",
+                        self.show(&self.ret)
+                    )),
             );
         }
         Ty::Never
@@ -157,9 +210,16 @@ impl<'e, 'a> Body<'e, 'a> {
             None => {
                 if !matches!(ret, Ty::Void | Ty::Error) {
                     self.emit(
-                        Diagnostic::error("E0309", format!("`return` without a value in `{}`, which returns `{}`", self.name, self.show(&ret)))
-                            .primary(span, "a value is needed")
-                            .help(format!("return a `{}`", self.show(&ret))),
+                        Diagnostic::error(
+                            "E0309",
+                            format!(
+                                "`return` without a value in {}, which returns `{}`",
+                                self.name,
+                                self.show(&ret)
+                            ),
+                        )
+                        .primary(span, "a value is needed")
+                        .help(format!("return a `{}`", self.show(&ret))),
                     );
                 }
             }
@@ -168,9 +228,12 @@ impl<'e, 'a> Body<'e, 'a> {
                     let t = self.expr_u(e, None);
                     if !matches!(t, Ty::Void | Ty::Never | Ty::Error) {
                         self.emit(
-                            Diagnostic::error("E0309", format!("`{}` returns nothing, but a value is returned", self.name))
-                                .primary(e.span, "unexpected return value")
-                                .help("remove the value, or declare a return type"),
+                            Diagnostic::error(
+                                "E0309",
+                                format!("{} returns nothing, but a value is returned", self.name),
+                            )
+                            .primary(e.span, "unexpected return value")
+                            .help("remove the value, or declare a return type"),
                         );
                     }
                     return Ty::Never;
@@ -190,7 +253,12 @@ impl<'e, 'a> Body<'e, 'a> {
                     self.emit(
                         Diagnostic::error(
                             "E0309",
-                            format!("`{}` returns `{}`, but this is `{}`", self.name, self.show(&ret), self.show(&value)),
+                            format!(
+                                "{} returns `{}`, but this is `{}`",
+                                self.name,
+                                self.show(&ret),
+                                self.show(&value)
+                            ),
                         )
                         .primary(e.span, format!("expected `{}`", self.show(&ret))),
                     );

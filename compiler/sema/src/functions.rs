@@ -27,7 +27,10 @@ impl<'a> Env<'a> {
                     self.check_item_attrs(s.item, AttrTarget::Supervisor);
                     self.check_supervisor(id);
                 }
-                DefKind::Enum { kind: EnumKind::Message, .. } => self.check_message_payloads(id),
+                DefKind::Enum {
+                    kind: EnumKind::Message,
+                    ..
+                } => self.check_message_payloads(id),
                 _ => {}
             }
         }
@@ -54,7 +57,10 @@ impl<'a> Env<'a> {
     fn check_func(&self, id: DefId) {
         let def = self.def(id);
         let Some(f) = def.func() else { return };
-        let intrinsic = f.attrs.iter().any(|a| a.path.len() == 1 && a.path[0].name == "intrinsic");
+        let intrinsic = f
+            .attrs
+            .iter()
+            .any(|a| a.path.len() == 1 && a.path[0].name == "intrinsic");
         if intrinsic && !self.is_std(def.module) {
             self.emit(
                 Diagnostic::error("E0108", "`@intrinsic` is reserved for the standard library")
@@ -66,7 +72,9 @@ impl<'a> Env<'a> {
             self.emit(
                 Diagnostic::error("E0108", format!("function `{}` has no body", def.name))
                     .primary(f.decl.name.span, "missing `do ... end`")
-                    .help("only `@intrinsic` functions of the standard library may omit their body"),
+                    .help(
+                        "only `@intrinsic` functions of the standard library may omit their body",
+                    ),
             );
         }
         let mut b = Body::new(self, def.module, format!("`{}`", def.name));
@@ -98,7 +106,9 @@ impl<'a> Env<'a> {
 
     fn check_const(&self, id: DefId) {
         let def = self.def(id);
-        let DefKind::Const { decl, ty } = &def.kind else { return };
+        let DefKind::Const { decl, ty } = &def.kind else {
+            return;
+        };
         let mut b = Body::new(self, def.module, format!("`{}`", def.name));
         b.in_const = true;
         b.expect(&decl.value, ty);

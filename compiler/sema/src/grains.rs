@@ -7,7 +7,11 @@ use janus_syntax::{Diagnostic, Span};
 use crate::env::{Env, suggest};
 use crate::types::{DefId, Ty};
 
-pub const MEMORY_TAGS: &[&str] = &["Volatile.Ephemeral", "Session.Replicated", "Local.Exclusive"];
+pub const MEMORY_TAGS: &[&str] = &[
+    "Volatile.Ephemeral",
+    "Session.Replicated",
+    "Local.Exclusive",
+];
 
 impl<'a> Env<'a> {
     pub(crate) fn check_grain_identity(&self, id: DefId) {
@@ -15,9 +19,12 @@ impl<'a> Env<'a> {
         let Some(a) = def.actor() else { return };
         if a.params.is_empty() {
             self.emit(
-                Diagnostic::error("E0807", format!("grain `{}` has no identity parameters", def.name))
-                    .primary(a.decl.name.span, "a grain is addressed by its identity")
-                    .help(format!("add one, e.g. `grain {}(id: String)`", def.name)),
+                Diagnostic::error(
+                    "E0807",
+                    format!("grain `{}` has no identity parameters", def.name),
+                )
+                .primary(a.decl.name.span, "a grain is addressed by its identity")
+                .help(format!("add one, e.g. `grain {}(id: String)`", def.name)),
             );
         }
         for p in &a.params {
@@ -28,10 +35,16 @@ impl<'a> Env<'a> {
                 self.emit(
                     Diagnostic::error(
                         "E0801",
-                        format!("identity parameter `{}` has type `{}`, which is not a key type", p.name, self.show(&p.ty)),
+                        format!(
+                            "identity parameter `{}` has type `{}`, which is not a key type",
+                            p.name,
+                            self.show(&p.ty)
+                        ),
                     )
                     .primary(p.span, format!("contains `{}`", self.show(&bad)))
-                    .note("identities are made of integers, strings, bytes, bools and tuples of them"),
+                    .note(
+                        "identities are made of integers, strings, bytes, bools and tuples of them",
+                    ),
                 );
             }
         }
@@ -39,7 +52,10 @@ impl<'a> Env<'a> {
 
     /// Memory tags (`@Volatile.Ephemeral` ...) and other attributes on a state field.
     pub(crate) fn check_field_tags(&self, owner: DefId, f: &FieldDef) {
-        let is_grain = self.def(owner).actor().is_some_and(|a| a.decl.kind == ActorKind::Grain);
+        let is_grain = self
+            .def(owner)
+            .actor()
+            .is_some_and(|a| a.decl.kind == ActorKind::Grain);
         let mut tagged: Option<Span> = None;
         for attr in &f.attrs {
             let path: Vec<&str> = attr.path.iter().map(|i| i.name.as_str()).collect();
@@ -90,8 +106,14 @@ impl<'a> Env<'a> {
     /// E0803: a persisted grain field (untagged `var` of a grain `with Storage`) may not hold
     /// a `Reply` or a supervisor reference.
     pub(crate) fn check_persisted_field(&self, owner: DefId, f: &FieldDef, ty: &Ty) {
-        let Some(a) = self.def(owner).actor() else { return };
-        if a.decl.kind != ActorKind::Grain || !f.mutable || !f.attrs.is_empty() || !a.caps.contains(&"Storage") {
+        let Some(a) = self.def(owner).actor() else {
+            return;
+        };
+        if a.decl.kind != ActorKind::Grain
+            || !f.mutable
+            || !f.attrs.is_empty()
+            || !a.caps.contains(&"Storage")
+        {
             return;
         }
         if let Some(bad) = self.non_persistable(ty, &mut Vec::new()) {
@@ -110,7 +132,9 @@ impl<'a> Env<'a> {
         match t {
             Ty::Reply(_) | Ty::Supervisor(_) => Some(t.clone()),
             Ty::List(x) | Ty::Set(x) | Ty::Optional(x) => self.non_persistable(x, seen),
-            Ty::Map(k, v) => self.non_persistable(k, seen).or_else(|| self.non_persistable(v, seen)),
+            Ty::Map(k, v) => self
+                .non_persistable(k, seen)
+                .or_else(|| self.non_persistable(v, seen)),
             Ty::Tuple(ts) => ts.iter().find_map(|x| self.non_persistable(x, seen)),
             Ty::Def(d) => {
                 if seen.contains(d) {
@@ -118,9 +142,9 @@ impl<'a> Env<'a> {
                 }
                 seen.push(*d);
                 match &self.def(*d).kind {
-                    crate::items::DefKind::Struct { fields, .. } => {
-                        fields.iter().find_map(|f| self.non_persistable(&f.ty, seen))
-                    }
+                    crate::items::DefKind::Struct { fields, .. } => fields
+                        .iter()
+                        .find_map(|f| self.non_persistable(&f.ty, seen)),
                     crate::items::DefKind::Enum { variants, .. } => variants
                         .iter()
                         .flat_map(|v| v.field_list().iter())
@@ -142,20 +166,26 @@ impl<'a> Env<'a> {
             return;
         }
         let bad = |span: Span| {
-            self.emit(
-                Diagnostic::error("E0806", "invalid `@lifecycle`")
-                    .primary(span, "expected `deactivation: .idle_timeout(<duration>)` or `deactivation: .never`"),
-            );
+            self.emit(Diagnostic::error("E0806", "invalid `@lifecycle`").primary(
+                span,
+                "expected `deactivation: .idle_timeout(<duration>)` or `deactivation: .never`",
+            ));
         };
-        let Some(args) = &attr.args else { return bad(attr.span) };
-        let [arg] = args.as_slice() else { return bad(attr.span) };
+        let Some(args) = &attr.args else {
+            return bad(attr.span);
+        };
+        let [arg] = args.as_slice() else {
+            return bad(attr.span);
+        };
         if arg.name.as_ref().map(|n| n.name.as_str()) != Some("deactivation") {
             return bad(arg.span);
         }
         match &arg.value.kind {
             ExprKind::DotName(id) if id.name == "never" => {}
             ExprKind::Call { callee, args } => {
-                let ExprKind::DotName(id) = &callee.kind else { return bad(arg.value.span) };
+                let ExprKind::DotName(id) = &callee.kind else {
+                    return bad(arg.value.span);
+                };
                 if id.name != "idle_timeout" {
                     return bad(id.span);
                 }
@@ -164,8 +194,11 @@ impl<'a> Env<'a> {
                         ExprKind::Duration(n) if n > 0 => {}
                         _ => {
                             self.emit(
-                                Diagnostic::error("E0806", "`.idle_timeout` needs a positive duration literal")
-                                    .primary(a.value.span, "expected a duration such as `30s`"),
+                                Diagnostic::error(
+                                    "E0806",
+                                    "`.idle_timeout` needs a positive duration literal",
+                                )
+                                .primary(a.value.span, "expected a duration such as `30s`"),
                             );
                         }
                     },
@@ -173,8 +206,11 @@ impl<'a> Env<'a> {
                 }
             }
             ExprKind::DotName(id) => {
-                let mut d = Diagnostic::error("E0806", format!("unknown deactivation policy `.{}`", id.name))
-                    .primary(id.span, "expected `.idle_timeout(d)` or `.never`");
+                let mut d = Diagnostic::error(
+                    "E0806",
+                    format!("unknown deactivation policy `.{}`", id.name),
+                )
+                .primary(id.span, "expected `.idle_timeout(d)` or `.never`");
                 if let Some(s) = suggest(&id.name, ["idle_timeout", "never"].into_iter()) {
                     d = d.help(format!("did you mean `.{s}`?"));
                 }

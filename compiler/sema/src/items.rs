@@ -3,8 +3,8 @@
 //!
 //! Collection only records names and AST references; `resolve.rs` fills in types afterwards.
 
+use crate::fx::FxMap;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use janus_syntax::Span;
 use janus_syntax::ast::*;
@@ -35,7 +35,6 @@ pub struct VariantTy<'a> {
     pub name: &'a str,
     /// `None` for a unit variant.
     pub fields: Option<Vec<FieldTy<'a>>>,
-    pub span: Span,
 }
 
 impl<'a> VariantTy<'a> {
@@ -45,10 +44,23 @@ impl<'a> VariantTy<'a> {
 }
 
 pub enum DefKind<'a> {
-    Struct { decl: &'a StructDecl, fields: Vec<FieldTy<'a>> },
-    Enum { kind: EnumKind, variants: Vec<VariantTy<'a>> },
-    Alias { decl: &'a TypeAlias, ty: RefCell<Option<Ty>>, busy: Cell<bool> },
-    Const { decl: &'a ConstDecl, ty: Ty },
+    Struct {
+        decl: &'a StructDecl,
+        fields: Vec<FieldTy<'a>>,
+    },
+    Enum {
+        kind: EnumKind,
+        variants: Vec<VariantTy<'a>>,
+    },
+    Alias {
+        decl: &'a TypeAlias,
+        ty: RefCell<Option<Ty>>,
+        busy: Cell<bool>,
+    },
+    Const {
+        decl: &'a ConstDecl,
+        ty: Ty,
+    },
     Func(FuncInfo<'a>),
     Actor(ActorInfo<'a>),
     Supervisor(SupInfo<'a>),
@@ -79,7 +91,9 @@ pub struct ActorInfo<'a> {
     pub caps: Vec<&'a str>,
     /// The `msg` of `actor Name(msg: Msg) do`.
     pub msg_param: Option<&'a str>,
-    pub helpers: HashMap<&'a str, DefId>,
+    pub helpers: FxMap<&'a str, DefId>,
+    /// Its protocol failed to resolve (already reported): references to it have the error type.
+    pub broken: bool,
 }
 
 pub struct SupInfo<'a> {
@@ -94,9 +108,18 @@ impl<'a> Def<'a> {
     pub fn describe(&self) -> &'static str {
         match &self.kind {
             DefKind::Struct { .. } => "struct",
-            DefKind::Enum { kind: EnumKind::Enum, .. } => "enum",
-            DefKind::Enum { kind: EnumKind::Error, .. } => "error set",
-            DefKind::Enum { kind: EnumKind::Message, .. } => "message protocol",
+            DefKind::Enum {
+                kind: EnumKind::Enum,
+                ..
+            } => "enum",
+            DefKind::Enum {
+                kind: EnumKind::Error,
+                ..
+            } => "error set",
+            DefKind::Enum {
+                kind: EnumKind::Message,
+                ..
+            } => "message protocol",
             DefKind::Alias { .. } => "type alias",
             DefKind::Const { .. } => "constant",
             DefKind::Func(_) => "function",
@@ -158,7 +181,7 @@ impl<'a> Env<'a> {
 
     fn add_builtin_error_sets(&mut self) {
         let dummy = Span::default();
-        let unit = |name: &'static str| VariantTy { name, fields: None, span: dummy };
+        let unit = |name: &'static str| VariantTy { name, fields: None };
         let ask = self.push_def(Def {
             name: "AskError",
             module: BUILTIN_MODULE,
@@ -176,8 +199,11 @@ impl<'a> Env<'a> {
                 kind: EnumKind::Error,
                 variants: vec![VariantTy {
                     name: "Invalid",
-                    fields: Some(vec![FieldTy { name: "text", ty: Ty::Str, span: dummy }]),
-                    span: dummy,
+                    fields: Some(vec![FieldTy {
+                        name: "text",
+                        ty: Ty::Str,
+                        span: dummy,
+                    }]),
                 }],
             },
         });
@@ -195,10 +221,13 @@ impl<'a> Env<'a> {
         if let Some(&prev) = self.scopes[mi].items.get(name.name.as_str()) {
             let prev_span = self.defs[prev.0 as usize].span;
             self.emit(
-                janus_syntax::Diagnostic::error("E0203", format!("`{}` is defined twice", name.name))
-                    .primary(name.span, "defined again here")
-                    .secondary(prev_span, "first defined here")
-                    .help("rename one of them"),
+                janus_syntax::Diagnostic::error(
+                    "E0203",
+                    format!("`{}` is defined twice", name.name),
+                )
+                .primary(name.span, "defined again here")
+                .secondary(prev_span, "first defined here")
+                .help("rename one of them"),
             );
         } else {
             self.scopes[mi].items.insert(name.name.as_str(), id);
@@ -229,7 +258,10 @@ impl<'a> Env<'a> {
                     name: &s.name.name,
                     module: mi,
                     span: s.name.span,
-                    kind: DefKind::Struct { decl: s, fields: Vec::new() },
+                    kind: DefKind::Struct {
+                        decl: s,
+                        fields: Vec::new(),
+                    },
                 };
                 self.declare(mi, &s.name, def);
             }
@@ -238,7 +270,10 @@ impl<'a> Env<'a> {
                     name: &e.name.name,
                     module: mi,
                     span: e.name.span,
-                    kind: DefKind::Enum { kind: e.kind, variants: Vec::new() },
+                    kind: DefKind::Enum {
+                        kind: e.kind,
+                        variants: Vec::new(),
+                    },
                 };
                 let id = self.declare(mi, &e.name, def);
                 self.enum_decls.insert(id, e);
@@ -248,7 +283,11 @@ impl<'a> Env<'a> {
                     name: &t.name.name,
                     module: mi,
                     span: t.name.span,
-                    kind: DefKind::Alias { decl: t, ty: RefCell::new(None), busy: Cell::new(false) },
+                    kind: DefKind::Alias {
+                        decl: t,
+                        ty: RefCell::new(None),
+                        busy: Cell::new(false),
+                    },
                 };
                 self.declare(mi, &t.name, def);
             }
@@ -257,7 +296,10 @@ impl<'a> Env<'a> {
                     name: &c.name.name,
                     module: mi,
                     span: c.name.span,
-                    kind: DefKind::Const { decl: c, ty: Ty::Error },
+                    kind: DefKind::Const {
+                        decl: c,
+                        ty: Ty::Error,
+                    },
                 };
                 self.declare(mi, &c.name, def);
             }
@@ -275,7 +317,8 @@ impl<'a> Env<'a> {
                         behaviors: Vec::new(),
                         caps: a.caps.iter().map(|c| c.name.as_str()).collect(),
                         msg_param: None,
-                        helpers: HashMap::new(),
+                        helpers: FxMap::default(),
+                        broken: false,
                     }),
                 };
                 let id = self.declare(mi, &a.name, def);
@@ -318,14 +361,17 @@ impl<'a> Env<'a> {
                     self.declared_caps.insert(&name.name, name.span);
                 }
             }
-            ItemKind::Test(t) => self.tests.push(TestItem { module: mi, decl: t }),
+            ItemKind::Test(t) => self.tests.push(TestItem {
+                module: mi,
+                decl: t,
+            }),
             ItemKind::Import(_) | ItemKind::Error => {}
         }
     }
 
     fn collect_helpers(&mut self, mi: usize, owner: DefId, a: &'a ActorDecl) {
         let caps: Vec<&'a str> = a.caps.iter().map(|c| c.name.as_str()).collect();
-        let mut helpers: HashMap<&'a str, DefId> = HashMap::new();
+        let mut helpers: FxMap<&'a str, DefId> = FxMap::default();
         for m in &a.members {
             if let Member::Func(f) = m {
                 let id = self.push_def(Def {

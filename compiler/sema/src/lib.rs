@@ -4,9 +4,11 @@
 //! Pure: it takes parsed modules and the manifest as data and returns diagnostics as data.
 //! It does no IO and knows nothing about Cranelift.
 //!
-//! Phases: `items` collects every declaration, `env` resolves imports, `resolve` gives every
-//! declaration its types, then bodies are checked (`functions`, `actors`, `supervisors`, with
-//! `expr`/`stmt`/`pattern`/`calls`/`literal`/`messaging`/`errors`/`builtins` doing the work),
+//! Phases: `items` collects every declaration, `env` resolves imports, `signatures` (with
+//! `resolve` for type expressions) gives every declaration its types, then bodies are checked
+//! (`functions`, `actors`, `grains`, `supervisors`, with `body` holding the per-body context and
+//! `expr`/`names`/`ops`/`stmt`/`pattern`/`matching`/`calls`/`literal`/`messaging`/`errors`/
+//! `builtins` doing the work),
 //! and finally `capabilities` and `placement` report the contracts that need the whole program.
 
 mod actors;
@@ -19,18 +21,23 @@ mod errors;
 pub mod exhaustive;
 mod expr;
 mod functions;
+pub mod fx;
 mod grains;
 mod items;
 mod literal;
+mod matching;
 mod messaging;
+mod names;
+mod ops;
 mod pattern;
 mod placement;
 mod resolve;
+mod signatures;
 mod stmt;
 mod supervisors;
 pub mod types;
 
-use std::collections::HashMap;
+use crate::fx::FxMap;
 
 use janus_manifest::Manifest;
 use janus_syntax::ast::Module;
@@ -60,12 +67,43 @@ pub struct Program {
 /// expression or binding name as the parser recorded it.
 #[derive(Clone, Debug, Default)]
 pub struct TypeTables {
-    /// The type of every checked expression. A `T` used where `?T` is expected keeps its own
-    /// type here; the consumer compares with the context to insert the wrapping.
-    pub exprs: HashMap<Span, Ty>,
+    /// The type of every checked expression, in the order they were checked (a plain vector:
+    /// recording must stay cheap; [`TypeTables::expr_index`] builds a map when one is needed).
+    /// When a span appears twice, the later entry wins. A `T` used where `?T` is expected keeps
+    /// its own type here; the consumer compares with the context to insert the wrapping.
+    pub exprs: Vec<(Span, Ty)>,
     /// The type of every local binding (parameters, `let`/`var`, pattern and `catch` names),
     /// keyed by the span of the bound name.
-    pub bindings: HashMap<Span, Ty>,
+    pub bindings: FxMap<Span, Ty>,
+    /// The declaration each call, `spawn` or grain reference invokes (user functions, actor
+    /// helpers, actors, supervisors, grains), keyed by the span of the call expression.
+    /// Built-in functions and methods are not listed.
+    pub calls: FxMap<Span, DefId>,
+    /// The variant (enum, error set or protocol, and its index) each variant expression,
+    /// literal or payload names, keyed by the span of that expression.
+    pub variants: FxMap<Span, (DefId, usize)>,
+}
+
+impl TypeTables {
+    /// Tables sized for a program of about `bytes` bytes of source.
+    pub fn with_capacity(bytes: usize) -> TypeTables {
+        let exprs = (bytes / 8).min(1 << 24);
+        TypeTables {
+            exprs: Vec::with_capacity(exprs),
+            bindings: FxMap::with_capacity_and_hasher(exprs / 8, Default::default()),
+            calls: FxMap::default(),
+            variants: FxMap::default(),
+        }
+    }
+
+    /// The expression types keyed by span (later entries win).
+    pub fn expr_index(&self) -> FxMap<Span, &Ty> {
+        let mut m = FxMap::with_capacity_and_hasher(self.exprs.len(), Default::default());
+        for (s, t) in &self.exprs {
+            m.insert(*s, t);
+        }
+        m
+    }
 }
 
 /// A declaration as later phases see it.
@@ -101,6 +139,7 @@ pub fn check_program(program: &Program, manifest: Option<&Manifest>) -> Checked 
     env.collect();
     env.resolve_imports();
     env.resolve_defs();
+    env.in_bodies.set(true);
     env.check_bodies();
     env.report_cap_violations();
     env.check_placement();
@@ -108,19 +147,31 @@ pub fn check_program(program: &Program, manifest: Option<&Manifest>) -> Checked 
     let defs = env
         .defs
         .iter()
-        .map(|d| DefSummary { name: d.name.to_string(), module: d.module, kind: d.describe() })
+        .map(|d| DefSummary {
+            name: d.name.to_string(),
+            module: d.module,
+            kind: d.describe(),
+        })
         .collect();
     let mut diagnostics = std::mem::take(&mut *env.diags.borrow_mut());
     sort_and_dedup(&mut diagnostics);
     let types = std::mem::take(&mut *env.tables.borrow_mut());
-    Checked { diagnostics, types, defs }
+    Checked {
+        diagnostics,
+        types,
+        defs,
+    }
 }
 
 fn sort_and_dedup(ds: &mut Vec<Diagnostic>) {
     ds.sort_by(|a, b| {
         let ka = a.primary_span().map(|s| (s.file, s.lo, s.hi));
         let kb = b.primary_span().map(|s| (s.file, s.lo, s.hi));
-        ka.cmp(&kb).then_with(|| a.code.cmp(b.code)).then_with(|| a.message.cmp(&b.message))
+        ka.cmp(&kb)
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.message.cmp(&b.message))
     });
-    ds.dedup_by(|a, b| a.code == b.code && a.message == b.message && a.primary_span() == b.primary_span());
+    ds.dedup_by(|a, b| {
+        a.code == b.code && a.message == b.message && a.primary_span() == b.primary_span()
+    });
 }

@@ -1,31 +1,41 @@
 //! Struct and variant literals: `Point { x: 1, y }`, `Shape.Circle { radius: 1.0 }`,
 //! `.Rect { w, h }`. Every field must be given (E0303), known (E0209) and given once (E0203).
 
-use std::collections::HashMap;
+use crate::fx::FxMap;
 
 use janus_syntax::ast::*;
 use janus_syntax::{Diagnostic, Span};
 
 use crate::body::Body;
 use crate::env::Lookup;
-use crate::expr::Static;
 use crate::items::{DefKind, FieldTy};
+use crate::names::Static;
 use crate::types::{DefId, Ty};
 
 /// What a literal's path names.
-pub struct LitTarget<'a> {
+pub struct LitTarget<'e, 'a> {
     /// `Point`, `Shape.Circle`: how messages name it.
     pub shown: String,
-    pub fields: Vec<FieldTy<'a>>,
-    pub ty: Ty,
-    /// The variant, when it is one.
+    pub fields: &'e [FieldTy<'a>],
+    /// The variant, when the literal builds one.
     pub variant: Option<(DefId, usize)>,
+    pub ty: Ty,
 }
 
 impl<'e, 'a> Body<'e, 'a> {
-    pub fn struct_lit(&mut self, e: &'a Expr, path: &'a Expr, fields: &'a [FieldInit], expected: Option<&Ty>, omit: Option<&str>) -> Ty {
+    pub fn struct_lit(
+        &mut self,
+        e: &'a Expr,
+        path: &'a Expr,
+        fields: &'a [FieldInit],
+        expected: Option<&Ty>,
+        omit: Option<&str>,
+    ) -> Ty {
         match self.lit_target(path, expected) {
             Some(t) => {
+                if let Some((d, vi)) = t.variant {
+                    self.env.record_variant(e.span, d, vi);
+                }
                 self.lit_fields(&t, fields, omit, e.span);
                 t.ty
             }
@@ -47,18 +57,18 @@ impl<'e, 'a> Body<'e, 'a> {
         }
     }
 
-    fn variant_target(&self, d: DefId, vi: usize) -> Option<LitTarget<'a>> {
+    fn variant_target(&self, d: DefId, vi: usize) -> Option<LitTarget<'e, 'a>> {
         let def = self.env.def(d);
         let v = def.variants()?.get(vi)?;
         Some(LitTarget {
             shown: format!("{}.{}", def.name, v.name),
-            fields: v.field_list().to_vec(),
-            ty: Ty::Def(d),
+            fields: v.field_list(),
             variant: Some((d, vi)),
+            ty: Ty::Def(d),
         })
     }
 
-    fn struct_target(&self, d: DefId) -> Option<LitTarget<'a>> {
+    fn struct_target(&self, d: DefId) -> Option<LitTarget<'e, 'a>> {
         let d = match &self.env.def(d).kind {
             DefKind::Alias { .. } => match self.env.alias_ty(d) {
                 Ty::Def(x) => x,
@@ -69,16 +79,20 @@ impl<'e, 'a> Body<'e, 'a> {
         match &self.env.def(d).kind {
             DefKind::Struct { fields, .. } => Some(LitTarget {
                 shown: self.env.def(d).name.to_string(),
-                fields: fields.clone(),
-                ty: Ty::Def(d),
+                fields,
                 variant: None,
+                ty: Ty::Def(d),
             }),
             _ => None,
         }
     }
 
     /// Resolves the path of a literal; `None` after reporting (or silently when poisoned).
-    pub fn lit_target(&mut self, path: &'a Expr, expected: Option<&Ty>) -> Option<LitTarget<'a>> {
+    pub fn lit_target(
+        &mut self,
+        path: &'a Expr,
+        expected: Option<&Ty>,
+    ) -> Option<LitTarget<'e, 'a>> {
         match &path.kind {
             ExprKind::DotName(id) | ExprKind::Name(id) => {
                 let dotted = matches!(path.kind, ExprKind::DotName(_));
@@ -93,8 +107,15 @@ impl<'e, 'a> Body<'e, 'a> {
                             }
                             let def = self.env.def(d);
                             self.emit(
-                                Diagnostic::error("E0307", format!("`{}` is a {}, not a struct or variant", def.name, def.describe()))
-                                    .primary(id.span, "cannot build a literal of this"),
+                                Diagnostic::error(
+                                    "E0307",
+                                    format!(
+                                        "`{}` is a {}, not a struct or variant",
+                                        def.name,
+                                        def.describe()
+                                    ),
+                                )
+                                .primary(id.span, "cannot build a literal of this"),
                             );
                             return None;
                         }
@@ -106,11 +127,11 @@ impl<'e, 'a> Body<'e, 'a> {
                     if exp.has_error() {
                         return None;
                     }
-                    if let Some(sum) = self.sum_def(exp) {
-                        if dotted {
-                            self.unknown_variant(sum, id);
-                            return None;
-                        }
+                    if let Some(sum) = self.sum_def(exp)
+                        && dotted
+                    {
+                        self.unknown_variant(sum, id);
+                        return None;
                     }
                 }
                 match self.unique_variant(&id.name, id.span) {
@@ -119,11 +140,19 @@ impl<'e, 'a> Body<'e, 'a> {
                     None => {
                         if dotted {
                             self.emit(
-                                Diagnostic::error("E0206", format!("unknown variant `.{}`", id.name))
-                                    .primary(id.span, "no type in scope has this variant"),
+                                Diagnostic::error(
+                                    "E0206",
+                                    format!("unknown variant `.{}`", id.name),
+                                )
+                                .primary(id.span, "no type in scope has this variant"),
                             );
                         } else {
-                            self.env.report_unknown_path(self.mi, std::slice::from_ref(id), "E0202", "type");
+                            self.env.report_unknown_path(
+                                self.mi,
+                                std::slice::from_ref(id),
+                                "E0202",
+                                "type",
+                            );
                         }
                         None
                     }
@@ -136,15 +165,24 @@ impl<'e, 'a> Body<'e, 'a> {
                     if t.is_none() {
                         let def = self.env.def(d);
                         self.emit(
-                            Diagnostic::error("E0307", format!("`{}` is a {}, not a struct or variant", def.name, def.describe()))
-                                .primary(path.span, "cannot build a literal of this"),
+                            Diagnostic::error(
+                                "E0307",
+                                format!(
+                                    "`{}` is a {}, not a struct or variant",
+                                    def.name,
+                                    def.describe()
+                                ),
+                            )
+                            .primary(path.span, "cannot build a literal of this"),
                         );
                     }
                     t
                 }
                 Static::Poison | Static::Reported => None,
-                Static::TypeMember(..) | Static::NotStatic => {
-                    self.expr(path, None);
+                Static::TypeMember(..) | Static::Value => {
+                    if self.expr(path, None).has_error() {
+                        return None;
+                    }
                     self.emit(
                         Diagnostic::error("E0307", "expected a struct or variant name before `{`")
                             .primary(path.span, "not a struct or variant"),
@@ -160,8 +198,14 @@ impl<'e, 'a> Body<'e, 'a> {
     }
 
     /// Checks the fields of a literal against its target; `omit` is left out on purpose (ask).
-    pub fn lit_fields(&mut self, t: &LitTarget<'a>, fields: &'a [FieldInit], omit: Option<&str>, span: Span) {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+    pub fn lit_fields(
+        &mut self,
+        t: &LitTarget<'e, 'a>,
+        fields: &'a [FieldInit],
+        omit: Option<&str>,
+        span: Span,
+    ) {
+        let mut seen: FxMap<&str, Span> = FxMap::default();
         let mut unknown = false;
         for f in fields {
             let decl = t.fields.iter().find(|d| d.name == f.name.name);
@@ -203,13 +247,16 @@ impl<'e, 'a> Body<'e, 'a> {
             .filter(|d| !seen.contains_key(d.name) && Some(d.name) != omit)
             .map(|d| d.name)
             .collect();
-        if !missing.is_empty() && !unknown {
+        if !missing.is_empty() && !unknown && self.lenient == 0 {
             let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
             let s = if missing.len() == 1 { "" } else { "s" };
             self.emit(
-                Diagnostic::error("E0303", format!("missing field{s} {} in `{}`", list.join(", "), t.shown))
-                    .primary(span, format!("missing field{s}"))
-                    .help("every field must be given a value"),
+                Diagnostic::error(
+                    "E0303",
+                    format!("missing field{s} {} in `{}`", list.join(", "), t.shown),
+                )
+                .primary(span, format!("missing field{s}"))
+                .help("every field must be given a value"),
             );
         }
     }

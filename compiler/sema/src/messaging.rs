@@ -7,8 +7,8 @@ use janus_syntax::{Diagnostic, Span};
 
 use crate::body::Body;
 use crate::env::Lookup;
-use crate::expr::Static;
 use crate::items::DefKind;
+use crate::names::Static;
 use crate::types::{DefId, Ty, assignable};
 
 /// What a payload expression names, syntactically.
@@ -20,7 +20,9 @@ enum Payload<'a> {
 
 impl<'e, 'a> Body<'e, 'a> {
     fn proto_variant(&self, protos: &[DefId], name: &str) -> Option<(DefId, usize)> {
-        protos.iter().find_map(|p| self.find_variant(&Ty::Def(*p), name))
+        protos
+            .iter()
+            .find_map(|p| self.find_variant(&Ty::Def(*p), name))
     }
 
     fn proto_names(&self, protos: &[DefId]) -> String {
@@ -30,11 +32,21 @@ impl<'e, 'a> Body<'e, 'a> {
     fn not_in_protocol(&self, protos: &[DefId], name: &str, span: Span) {
         let mut names: Vec<&str> = Vec::new();
         for p in protos {
-            names.extend(self.env.def(*p).variants().unwrap_or(&[]).iter().map(|v| v.name));
+            names.extend(
+                self.env
+                    .def(*p)
+                    .variants()
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|v| v.name),
+            );
         }
         let mut d = Diagnostic::error(
             "E0601",
-            format!("`{name}` is not a message of `{}`", self.proto_names(protos)),
+            format!(
+                "`{name}` is not a message of `{}`",
+                self.proto_names(protos)
+            ),
         )
         .primary(span, "not in the receiver's protocol");
         if let Some(s) = crate::env::suggest(name, names.iter().copied()) {
@@ -65,7 +77,12 @@ impl<'e, 'a> Body<'e, 'a> {
                 if fields.is_none() && self.local(&id.name).is_some() {
                     return Payload::Other;
                 }
-                if fields.is_none() && matches!(self.env.lookup(self.mi, &id.name), Lookup::Def(_) | Lookup::Poison) {
+                if fields.is_none()
+                    && matches!(
+                        self.env.lookup(self.mi, &id.name),
+                        Lookup::Def(_) | Lookup::Poison
+                    )
+                {
                     return Payload::Other;
                 }
                 self.not_in_protocol(protos, &id.name, id.span);
@@ -79,7 +96,12 @@ impl<'e, 'a> Body<'e, 'a> {
                         self.emit(
                             Diagnostic::error(
                                 "E0601",
-                                format!("`{}.{}` is not a message of `{}`", self.env.def(d).name, name.name, self.proto_names(protos)),
+                                format!(
+                                    "`{}.{}` is not a message of `{}`",
+                                    self.env.def(d).name,
+                                    name.name,
+                                    self.proto_names(protos)
+                                ),
                             )
                             .primary(path.span, "not in the receiver's protocol"),
                         );
@@ -105,7 +127,11 @@ impl<'e, 'a> Body<'e, 'a> {
                 self.emit(
                     Diagnostic::error(
                         "E0601",
-                        format!("cannot send a `{}` to a receiver of `{}`", self.show(other), self.proto_names(protos)),
+                        format!(
+                            "cannot send a `{}` to a receiver of `{}`",
+                            self.show(other),
+                            self.proto_names(protos)
+                        ),
                     )
                     .primary(v.span, "not in the receiver's protocol"),
                 );
@@ -113,7 +139,13 @@ impl<'e, 'a> Body<'e, 'a> {
         }
     }
 
-    fn single_payload<'x>(&mut self, what: &str, args: &'a [Arg], span: Span, allow_timeout: bool) -> Option<&'a Expr> {
+    fn single_payload(
+        &mut self,
+        what: &str,
+        args: &'a [Arg],
+        span: Span,
+        allow_timeout: bool,
+    ) -> Option<&'a Expr> {
         let mut first = None;
         let mut count = 0;
         for a in args {
@@ -123,9 +155,16 @@ impl<'e, 'a> Body<'e, 'a> {
                 }
                 Some(n) => {
                     self.emit(
-                        Diagnostic::error("E0318", format!("`{what}` has no argument named `{}`", n.name))
-                            .primary(n.span, "unknown argument name")
-                            .help(if allow_timeout { "`ask` takes the request and an optional `timeout:`" } else { "`send` takes one message" }),
+                        Diagnostic::error(
+                            "E0318",
+                            format!("`{what}` has no argument named `{}`", n.name),
+                        )
+                        .primary(n.span, "unknown argument name")
+                        .help(if allow_timeout {
+                            "`ask` takes the request and an optional `timeout:`"
+                        } else {
+                            "`send` takes one message"
+                        }),
                     );
                     self.expr(&a.value, None);
                 }
@@ -146,9 +185,12 @@ impl<'e, 'a> Body<'e, 'a> {
     }
 
     pub fn send_call(&mut self, protos: &[DefId], args: &'a [Arg], span: Span) -> Ty {
-        let Some(v) = self.single_payload("send", args, span, false) else { return Ty::Void };
+        let Some(v) = self.single_payload("send", args, span, false) else {
+            return Ty::Void;
+        };
         match self.classify_payload(v, protos) {
             Payload::Variant(d, vi, fields) => {
+                self.env.record_variant(v.span, d, vi);
                 let ty = match fields {
                     Some(fs) => {
                         if let Some(t) = self.variant_lit_target(d, vi) {
@@ -174,21 +216,26 @@ impl<'e, 'a> Body<'e, 'a> {
         Ty::Void
     }
 
-    fn variant_lit_target(&self, d: DefId, vi: usize) -> Option<crate::literal::LitTarget<'a>> {
+    fn variant_lit_target(&self, d: DefId, vi: usize) -> Option<crate::literal::LitTarget<'e, 'a>> {
         let def = self.env.def(d);
         let v = def.variants()?.get(vi)?;
         Some(crate::literal::LitTarget {
             shown: v.name.to_string(),
-            fields: v.field_list().to_vec(),
-            ty: Ty::Def(d),
+            fields: v.field_list(),
             variant: Some((d, vi)),
+            ty: Ty::Def(d),
         })
     }
 
     pub fn ask_call(&mut self, protos: &[DefId], args: &'a [Arg], span: Span) -> Ty {
-        let Some(v) = self.single_payload("ask", args, span, true) else { return Ty::Error };
+        let Some(v) = self.single_payload("ask", args, span, true) else {
+            return Ty::Error;
+        };
         let (d, vi, fields) = match self.classify_payload(v, protos) {
-            Payload::Variant(d, vi, f) => (d, vi, f),
+            Payload::Variant(d, vi, f) => {
+                self.env.record_variant(v.span, d, vi);
+                (d, vi, f)
+            }
             Payload::Reported => return Ty::Error,
             Payload::Other => {
                 let t = self.expr(v, None);
@@ -202,7 +249,9 @@ impl<'e, 'a> Body<'e, 'a> {
                 return Ty::Error;
             }
         };
-        let Some(target) = self.variant_lit_target(d, vi) else { return Ty::Error };
+        let Some(target) = self.variant_lit_target(d, vi) else {
+            return Ty::Error;
+        };
         let replies: Vec<(&'a str, Ty)> = target
             .fields
             .iter()
@@ -212,15 +261,29 @@ impl<'e, 'a> Body<'e, 'a> {
             })
             .collect();
         let vname = target.shown.clone();
+        // A field whose type failed to resolve may be the reply: stay quiet.
+        if replies.len() != 1 && target.fields.iter().any(|f| f.ty.has_error()) {
+            if let Some(fs) = fields {
+                self.lenient += 1;
+                self.lit_fields(&target, fs, None, v.span);
+                self.lenient -= 1;
+            }
+            return Ty::Error;
+        }
         if replies.len() != 1 {
             let msg = if replies.is_empty() {
                 format!("`{vname}` has no `Reply` field, so it cannot be asked")
             } else {
-                format!("`{vname}` has {} `Reply` fields; `ask` needs exactly one", replies.len())
+                format!(
+                    "`{vname}` has {} `Reply` fields; `ask` needs exactly one",
+                    replies.len()
+                )
             };
             let mut d = Diagnostic::error("E0602", msg).primary(v.span, "not a request");
             if replies.is_empty() {
-                d = d.help("use `send` for messages without a reply, or add a field `reply: Reply[T]`");
+                d = d.help(
+                    "use `send` for messages without a reply, or add a field `reply: Reply[T]`",
+                );
             }
             self.emit(d);
             if let Some(fs) = fields {
@@ -233,23 +296,35 @@ impl<'e, 'a> Body<'e, 'a> {
             Some(fs) => {
                 if let Some(f) = fs.iter().find(|f| f.name.name == reply_name) {
                     self.emit(
-                        Diagnostic::error("E0602", format!("leave the reply field `{reply_name}` out: `ask` fills it in"))
-                            .primary(f.span, "reply field given")
-                            .help(format!("remove `{reply_name}` from the literal")),
+                        Diagnostic::error(
+                            "E0602",
+                            format!("leave the reply field `{reply_name}` out: `ask` fills it in"),
+                        )
+                        .primary(f.span, "reply field given")
+                        .help(format!("remove `{reply_name}` from the literal")),
                     );
                 }
-                let rest: Vec<&FieldInit> = fs.iter().filter(|f| f.name.name != reply_name).collect();
+                let rest: Vec<&FieldInit> =
+                    fs.iter().filter(|f| f.name.name != reply_name).collect();
                 let _ = rest;
                 self.lit_fields(&target, fs, Some(reply_name), v.span);
             }
             None => {
-                let missing: Vec<&str> = target.fields.iter().map(|f| f.name).filter(|n| *n != reply_name).collect();
+                let missing: Vec<&str> = target
+                    .fields
+                    .iter()
+                    .map(|f| f.name)
+                    .filter(|n| *n != reply_name)
+                    .collect();
                 if !missing.is_empty() {
                     let list: Vec<String> = missing.iter().map(|m| format!("{m}: ...")).collect();
                     self.emit(
-                        Diagnostic::error("E0303", format!("`{vname}` needs its fields besides the reply"))
-                            .primary(v.span, "missing fields")
-                            .help(format!("write `{vname} {{ {} }}`", list.join(", "))),
+                        Diagnostic::error(
+                            "E0303",
+                            format!("`{vname}` needs its fields besides the reply"),
+                        )
+                        .primary(v.span, "missing fields")
+                        .help(format!("write `{vname} {{ {} }}`", list.join(", "))),
                     );
                 }
             }
@@ -259,13 +334,19 @@ impl<'e, 'a> Body<'e, 'a> {
     }
 
     pub fn reply_send(&mut self, t: &Ty, args: &'a [Arg], span: Span) -> Ty {
-        let Some(v) = self.single_payload("send", args, span, false) else { return Ty::Void };
+        let Some(v) = self.single_payload("send", args, span, false) else {
+            return Ty::Void;
+        };
         let found = self.expr(v, Some(t));
         if !assignable(&found, t) && !found.has_error() && !t.has_error() {
             self.emit(
                 Diagnostic::error(
                     "E0610",
-                    format!("this reply expects a `{}`, found `{}`", self.show(t), self.show(&found)),
+                    format!(
+                        "this reply expects a `{}`, found `{}`",
+                        self.show(t),
+                        self.show(&found)
+                    ),
                 )
                 .primary(v.span, format!("expected `{}`", self.show(t))),
             );
@@ -279,14 +360,16 @@ impl<'e, 'a> Body<'e, 'a> {
             _ => (target, &[]),
         };
         let resolved = match &callee.kind {
-            ExprKind::Name(id) if self.local(&id.name).is_none() => match self.env.lookup(self.mi, &id.name) {
-                Lookup::Def(d) => Some(d),
-                Lookup::Poison => None,
-                Lookup::NotFound => {
-                    self.unknown_name(&id.name, id.span, &[]);
-                    None
+            ExprKind::Name(id) if self.local(&id.name).is_none() => {
+                match self.env.lookup(self.mi, &id.name) {
+                    Lookup::Def(d) => Some(d),
+                    Lookup::Poison => None,
+                    Lookup::NotFound => {
+                        self.unknown_name(&id.name, id.span, &[]);
+                        None
+                    }
                 }
-            },
+            }
             ExprKind::Field { .. } => match self.try_static(callee) {
                 Static::Def(d) => Some(d),
                 Static::Poison | Static::Reported => None,
@@ -317,14 +400,24 @@ impl<'e, 'a> Body<'e, 'a> {
         let result = match &def.kind {
             DefKind::Actor(a) if a.decl.kind == ActorKind::Actor => {
                 let protos = a.protocols.clone();
+                let broken = a.broken;
                 self.call_args(name, &a.params, args, e.span, "E0614");
-                Ty::ActorRef(protos)
+                if broken {
+                    Ty::Error
+                } else {
+                    Ty::ActorRef(protos)
+                }
             }
             DefKind::Actor(a) if a.decl.kind == ActorKind::Grain => {
                 self.emit(
-                    Diagnostic::error("E0804", format!("`{name}` is a grain; grains are not spawned"))
-                        .primary(callee.span, "grain spawned")
-                        .help(format!("a grain exists by its identity: `{name}(key)` gives its reference")),
+                    Diagnostic::error(
+                        "E0804",
+                        format!("`{name}` is a grain; grains are not spawned"),
+                    )
+                    .primary(callee.span, "grain spawned")
+                    .help(format!(
+                        "a grain exists by its identity: `{name}(key)` gives its reference"
+                    )),
                 );
                 self.loose_args(args);
                 return Ty::Error;
@@ -341,13 +434,17 @@ impl<'e, 'a> Body<'e, 'a> {
             }
         };
         self.env.spawns.borrow_mut().push((d, on));
+        self.env.record_call(e.span, d);
         result
     }
 
     fn spawn_non_actor(&self, span: Span, what: &str) {
         self.emit(
-            Diagnostic::error("E0608", format!("`spawn` needs an actor or supervisor, but {what} is not one"))
-                .primary(span, "cannot be spawned"),
+            Diagnostic::error(
+                "E0608",
+                format!("`spawn` needs an actor or supervisor, but {what} is not one"),
+            )
+            .primary(span, "cannot be spawned"),
         );
     }
 }

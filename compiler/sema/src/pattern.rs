@@ -1,26 +1,18 @@
-//! Patterns (E0403, E0404, E0405), `match` expressions, and the bridge to the exhaustiveness
-//! algorithm: types are lowered to shapes, patterns to `exhaustive::Pat`, and coverage results
-//! become E0401/E0402 and W0401.
+//! Patterns (E0403, E0404, E0405, E0315 for literals): checked against the scrutinee's type
+//! and lowered to `exhaustive::Pat`; bare names that are variants of that type match them.
 
-use std::collections::HashMap;
+use crate::fx::FxMap;
 
 use janus_syntax::ast::*;
 use janus_syntax::{Diagnostic, Span};
 
-use crate::body::{Body, LocalKind};
-use crate::env::{Env, Lookup};
-use crate::exhaustive::{self, Arm, LitKey, Pat, Shape, ShapeId, ShapeTable, VariantShape};
+use crate::body::Body;
+use crate::env::Lookup;
+use crate::exhaustive::{LitKey, Pat};
 use crate::items::DefKind;
-use crate::types::{DefId, Ty, join};
+use crate::types::{DefId, Ty};
 
 pub type Binds<'a> = Vec<(&'a str, Ty, Span)>;
-
-/// Which construct a coverage problem is reported for.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum CoverKind {
-    Match,
-    Receive,
-}
 
 impl<'e, 'a> Body<'e, 'a> {
     /// Checks a `match`/`receive` pattern against the scrutinee type and lowers it.
@@ -36,10 +28,13 @@ impl<'e, 'a> Body<'e, 'a> {
             let prev = *prev;
             self.pattern_errors += 1;
             self.emit(
-                Diagnostic::error("E0404", format!("`{}` is bound twice in this pattern", id.name))
-                    .primary(id.span, "bound again here")
-                    .secondary(prev, "first bound here")
-                    .help("use a different name, or `_`"),
+                Diagnostic::error(
+                    "E0404",
+                    format!("`{}` is bound twice in this pattern", id.name),
+                )
+                .primary(id.span, "bound again here")
+                .secondary(prev, "first bound here")
+                .help("use a different name, or `_`"),
             );
             return;
         }
@@ -49,8 +44,14 @@ impl<'e, 'a> Body<'e, 'a> {
     fn pattern_mismatch(&mut self, span: Span, what: &str, ty: &Ty) -> Pat {
         self.pattern_errors += 1;
         self.emit(
-            Diagnostic::error("E0403", format!("{what} cannot match a value of type `{}`", self.show(ty)))
-                .primary(span, format!("this pattern does not fit `{}`", self.show(ty))),
+            Diagnostic::error(
+                "E0403",
+                format!("{what} cannot match a value of type `{}`", self.show(ty)),
+            )
+            .primary(
+                span,
+                format!("this pattern does not fit `{}`", self.show(ty)),
+            ),
         );
         Pat::Wild
     }
@@ -70,7 +71,9 @@ impl<'e, 'a> Body<'e, 'a> {
                         }
                     }
                 }
-                VariantFields::Positional(ps) => ps.iter().for_each(|x| self.bind_all_error(x, binds)),
+                VariantFields::Positional(ps) => {
+                    ps.iter().for_each(|x| self.bind_all_error(x, binds))
+                }
             },
             _ => {}
         }
@@ -90,8 +93,16 @@ impl<'e, 'a> Body<'e, 'a> {
                         self.bind(id, ty.clone(), binds);
                         return Pat::Wild;
                     }
-                    if let Some((d, vi)) = self.sum_def(inner).and_then(|_| self.find_variant(inner, &id.name)) {
-                        let n = self.env.def(d).variants().and_then(|v| v.get(vi)).map_or(0, |v| v.field_list().len());
+                    if let Some((d, vi)) = self
+                        .sum_def(inner)
+                        .and_then(|_| self.find_variant(inner, &id.name))
+                    {
+                        let n = self
+                            .env
+                            .def(d)
+                            .variants()
+                            .and_then(|v| v.get(vi))
+                            .map_or(0, |v| v.field_list().len());
                         let inner_pat = self.variant_pat_index(inner, d, vi, vec![Pat::Wild; n]);
                         return Pat::Some(Box::new(inner_pat));
                     }
@@ -104,11 +115,15 @@ impl<'e, 'a> Body<'e, 'a> {
         match &p.kind {
             PatternKind::Wildcard | PatternKind::Error => Pat::Wild,
             PatternKind::Binding(id) => {
-                if m {
-                    if let Some((d, vi)) = self.find_variant(ty, &id.name) {
-                        let n = self.env.def(d).variants().and_then(|v| v.get(vi)).map_or(0, |v| v.field_list().len());
-                        return self.variant_pat_index(ty, d, vi, vec![Pat::Wild; n]);
-                    }
+                if m && let Some((d, vi)) = self.find_variant(ty, &id.name) {
+                    self.env.record_variant(p.span, d, vi);
+                    let n = self
+                        .env
+                        .def(d)
+                        .variants()
+                        .and_then(|v| v.get(vi))
+                        .map_or(0, |v| v.field_list().len());
+                    return self.variant_pat_index(ty, d, vi, vec![Pat::Wild; n]);
                 }
                 self.bind(id, ty.clone(), binds);
                 Pat::Wild
@@ -119,15 +134,24 @@ impl<'e, 'a> Body<'e, 'a> {
             },
             PatternKind::Literal(lit) => self.lit_pat(lit, ty, p.span),
             PatternKind::Tuple(ps) => match ty {
-                Ty::Tuple(ts) if ts.len() == ps.len() => {
-                    Pat::Tuple(ps.iter().zip(ts).map(|(x, t)| self.pat(x, t, binds, m)).collect())
-                }
+                Ty::Tuple(ts) if ts.len() == ps.len() => Pat::Tuple(
+                    ps.iter()
+                        .zip(ts)
+                        .map(|(x, t)| self.pat(x, t, binds, m))
+                        .collect(),
+                ),
                 _ => {
                     self.bind_all_error(p, binds);
-                    self.pattern_mismatch(p.span, &format!("a tuple pattern of {} elements", ps.len()), ty)
+                    self.pattern_mismatch(
+                        p.span,
+                        &format!("a tuple pattern of {} elements", ps.len()),
+                        ty,
+                    )
                 }
             },
-            PatternKind::Variant { path, fields } => self.variant_pat(p, path, fields, ty, binds, m),
+            PatternKind::Variant { path, fields } => {
+                self.variant_pat(p, path, fields, ty, binds, m)
+            }
         }
     }
 
@@ -139,8 +163,11 @@ impl<'e, 'a> Body<'e, 'a> {
                 if mag > u64::MAX as u128 || !k.fits(mag as u64, neg) {
                     self.pattern_errors += 1;
                     self.emit(
-                        Diagnostic::error("E0315", format!("integer literal `{v}` does not fit in `{}`", k.name()))
-                            .primary(span, "out of range"),
+                        Diagnostic::error(
+                            "E0315",
+                            format!("integer literal `{v}` does not fit in `{}`", k.name()),
+                        )
+                        .primary(span, "out of range"),
                     );
                     return Pat::Wild;
                 }
@@ -185,20 +212,23 @@ impl<'e, 'a> Body<'e, 'a> {
         m: bool,
     ) -> Pat {
         // Struct patterns: `Point { x, y }` against a struct.
-        if let Ty::Def(s) = ty {
-            if let DefKind::Struct { fields: decl_fields, .. } = &self.env.def(*s).kind {
-                let struct_name = self.env.def(*s).name;
-                let named_ok = path.name.name == struct_name && !path.leading_dot;
-                let qualified_ok = !path.qualifier.is_empty() && {
-                    let mut full = path.qualifier.clone();
-                    full.push(path.name.clone());
-                    self.env.resolve_def_path(self.mi, &full) == Lookup::Def(*s)
-                };
-                if named_ok || qualified_ok {
-                    let decl_fields = decl_fields.clone();
-                    let pats = self.field_pats(struct_name, &decl_fields, fields, binds, m);
-                    return Pat::Struct(pats);
-                }
+        if let Ty::Def(s) = ty
+            && let DefKind::Struct {
+                fields: decl_fields,
+                ..
+            } = &self.env.def(*s).kind
+        {
+            let struct_name = self.env.def(*s).name;
+            let named_ok = path.name.name == struct_name && !path.leading_dot;
+            let qualified_ok = !path.qualifier.is_empty() && {
+                let mut full = path.qualifier.clone();
+                full.push(path.name.clone());
+                self.env.resolve_def_path(self.mi, &full) == Lookup::Def(*s)
+            };
+            if named_ok || qualified_ok {
+                let decl_fields = decl_fields.clone();
+                let pats = self.field_pats(struct_name, &decl_fields, fields, binds, m);
+                return Pat::Struct(pats);
             }
         }
         let (d, vi) = if !path.qualifier.is_empty() {
@@ -208,7 +238,11 @@ impl<'e, 'a> Body<'e, 'a> {
                     None => {
                         self.bind_all_error(p, binds);
                         let name = self.env.def(d).name;
-                        return self.pattern_mismatch(p.span, &format!("`{name}` has no variants; it"), ty);
+                        return self.pattern_mismatch(
+                            p.span,
+                            &format!("`{name}` has no variants; it"),
+                            ty,
+                        );
                     }
                 },
                 Lookup::Poison => {
@@ -217,7 +251,8 @@ impl<'e, 'a> Body<'e, 'a> {
                 }
                 Lookup::NotFound => {
                     self.pattern_errors += 1;
-                    self.env.report_unknown_path(self.mi, &path.qualifier, "E0202", "type");
+                    self.env
+                        .report_unknown_path(self.mi, &path.qualifier, "E0202", "type");
                     self.bind_all_error(p, binds);
                     return Pat::Wild;
                 }
@@ -242,6 +277,11 @@ impl<'e, 'a> Body<'e, 'a> {
                 }
             }
         } else {
+            if self.ambiguous_in_sets(ty, &path.name) {
+                self.pattern_errors += 1;
+                self.bind_all_error(p, binds);
+                return Pat::Wild;
+            }
             match self.find_variant(ty, &path.name.name) {
                 Some(x) => x,
                 None => {
@@ -255,13 +295,22 @@ impl<'e, 'a> Body<'e, 'a> {
                         self.unknown_variant(sum, &path.name);
                         return Pat::Wild;
                     }
-                    return self.pattern_mismatch(p.span, &format!("variant pattern `{}`", path.name.name), ty);
+                    return self.pattern_mismatch(
+                        p.span,
+                        &format!("variant pattern `{}`", path.name.name),
+                        ty,
+                    );
                 }
             }
         };
+        self.env.record_variant(p.span, d, vi);
         let def = self.env.def(d);
         let owner_name = def.name;
-        let vfields = def.variants().and_then(|vs| vs.get(vi)).map(|v| v.field_list().to_vec()).unwrap_or_default();
+        let vfields = def
+            .variants()
+            .and_then(|vs| vs.get(vi))
+            .map(|v| v.field_list().to_vec())
+            .unwrap_or_default();
         let pats = self.field_pats(owner_name, &vfields, fields, binds, m);
         self.variant_pat_index(ty, d, vi, pats)
     }
@@ -278,7 +327,7 @@ impl<'e, 'a> Body<'e, 'a> {
         match fields {
             VariantFields::None => {}
             VariantFields::Named(fps) => {
-                let mut seen: HashMap<&str, Span> = HashMap::new();
+                let mut seen: FxMap<&str, Span> = FxMap::default();
                 for fp in fps {
                     let Some(i) = decl.iter().position(|f| f.name == fp.name.name) else {
                         self.pattern_errors += 1;
@@ -286,16 +335,31 @@ impl<'e, 'a> Body<'e, 'a> {
                         self.unknown_field(owner, &names, &fp.name);
                         match &fp.pattern {
                             Some(x) => self.bind_all_error(x, binds),
-                            None => self.bind(&fp.name, Ty::Error, binds),
+                            None => {
+                                self.bind(&fp.name, Ty::Error, binds);
+                                // `{ repl }` for `{ reply }`: the arm's uses of `reply` would
+                                // only repeat the mistake.
+                                let guess =
+                                    crate::env::suggest(&fp.name.name, names.iter().copied());
+                                if let Some(g) =
+                                    guess.and_then(|g| decl.iter().find(|f| f.name == g))
+                                    && !binds.iter().any(|(n, _, _)| *n == g.name)
+                                {
+                                    binds.push((g.name, Ty::Error, fp.name.span));
+                                }
+                            }
                         }
                         continue;
                     };
                     if let Some(prev) = seen.insert(&fp.name.name, fp.name.span) {
                         self.pattern_errors += 1;
                         self.emit(
-                            Diagnostic::error("E0404", format!("field `{}` appears twice in this pattern", fp.name.name))
-                                .primary(fp.name.span, "repeated here")
-                                .secondary(prev, "first here"),
+                            Diagnostic::error(
+                                "E0404",
+                                format!("field `{}` appears twice in this pattern", fp.name.name),
+                            )
+                            .primary(fp.name.span, "repeated here")
+                            .secondary(prev, "first here"),
                         );
                         continue;
                     }
@@ -316,9 +380,19 @@ impl<'e, 'a> Body<'e, 'a> {
                     self.emit(
                         Diagnostic::error(
                             "E0405",
-                            format!("`{owner}` has {} field{}, but the pattern gives {}", decl.len(), if decl.len() == 1 { "" } else { "s" }, ps.len()),
+                            format!(
+                                "`{owner}` has {} field{}, but the pattern gives {}",
+                                decl.len(),
+                                if decl.len() == 1 { "" } else { "s" },
+                                ps.len()
+                            ),
                         )
-                        .primary(ps.first().map_or(Span::default(), |x| x.span).to(ps.last().map_or(Span::default(), |x| x.span)), "wrong number of fields"),
+                        .primary(
+                            ps.first()
+                                .map_or(Span::default(), |x| x.span)
+                                .to(ps.last().map_or(Span::default(), |x| x.span)),
+                            "wrong number of fields",
+                        ),
                     );
                     for x in ps {
                         self.bind_all_error(x, binds);
@@ -338,181 +412,30 @@ impl<'e, 'a> Body<'e, 'a> {
     pub fn pattern_refutable(&self, p: &Pat, ty: &Ty) -> bool {
         match (p, ty) {
             (Pat::Wild, _) => false,
-            (Pat::Tuple(ps), Ty::Tuple(ts)) => ps.iter().zip(ts).any(|(x, t)| self.pattern_refutable(x, t)),
+            (Pat::Tuple(ps), Ty::Tuple(ts)) => {
+                ps.iter().zip(ts).any(|(x, t)| self.pattern_refutable(x, t))
+            }
             (Pat::Struct(ps), Ty::Def(d)) => match &self.env.def(*d).kind {
-                DefKind::Struct { fields, .. } => ps.iter().zip(fields).any(|(x, f)| self.pattern_refutable(x, &f.ty)),
+                DefKind::Struct { fields, .. } => ps
+                    .iter()
+                    .zip(fields)
+                    .any(|(x, f)| self.pattern_refutable(x, &f.ty)),
                 _ => true,
             },
             (Pat::Variant { index, fields }, Ty::Def(d)) => {
-                let Some(vs) = self.env.def(*d).variants() else { return true };
+                let Some(vs) = self.env.def(*d).variants() else {
+                    return true;
+                };
                 if vs.len() != 1 {
                     return true;
                 }
                 let vf = vs.get(*index).map(|v| v.field_list()).unwrap_or(&[]);
-                fields.iter().zip(vf).any(|(x, f)| self.pattern_refutable(x, &f.ty))
+                fields
+                    .iter()
+                    .zip(vf)
+                    .any(|(x, f)| self.pattern_refutable(x, &f.ty))
             }
             _ => true,
         }
     }
-
-    /// `match` as a value (`value`) or as a statement.
-    pub fn match_expr(&mut self, e: &'a Expr, scrutinee: &'a Expr, arms: &'a [MatchArm], expected: Option<&Ty>, value: bool) -> Ty {
-        let st = self.expr(scrutinee, None);
-        let errors_before = self.pattern_errors;
-        let mut lowered = Vec::with_capacity(arms.len());
-        let mut result: Option<Ty> = None;
-        let mut all_never = !arms.is_empty();
-        for arm in arms {
-            self.push_scope();
-            let mut binds = Vec::new();
-            let pat = self.pattern(&arm.pattern, &st, &mut binds);
-            for (n, t, s) in binds {
-                self.declare(n, t, false, LocalKind::Binding, s);
-            }
-            if let Some(g) = &arm.guard {
-                self.expect(g, &Ty::Bool);
-            }
-            let hint = expected.cloned().or_else(|| result.clone());
-            let t = self.arm_body(&arm.body, hint.as_ref(), value);
-            self.pop_scope();
-            if !matches!(t, Ty::Never) {
-                all_never = false;
-            }
-            if value {
-                result = match &result {
-                    None => Some(t),
-                    Some(r) => match join(r, &t) {
-                        Some(j) => Some(j),
-                        None => {
-                            if !r.has_error() && !t.has_error() {
-                                self.emit(
-                                    Diagnostic::error(
-                                        "E0301",
-                                        format!("`match` arms have different types: `{}` and `{}`", self.show(r), self.show(&t)),
-                                    )
-                                    .primary(arm.body.span(), format!("expected `{}`", self.show(r))),
-                                );
-                            }
-                            Some(Ty::Error)
-                        }
-                    },
-                };
-            }
-            lowered.push(Arm { pat, guarded: arm.guard.is_some() });
-        }
-        if !st.has_error() && self.pattern_errors == errors_before {
-            let spans: Vec<Span> = arms.iter().map(|a| a.pattern.span).collect();
-            let kw = Span { hi: scrutinee.span.hi.max(e.span.lo), ..e.span };
-            self.coverage(&st, &lowered, &spans, kw, CoverKind::Match);
-        }
-        if !value {
-            return if all_never { Ty::Never } else { Ty::Void };
-        }
-        match result {
-            None => Ty::Never,
-            Some(t) => t,
-        }
-    }
-
-    /// An arm body: an expression or one assignment.
-    pub fn arm_body(&mut self, body: &'a ArmBody, expected: Option<&Ty>, value: bool) -> Ty {
-        match body {
-            ArmBody::Assign(a) => self.assign(a),
-            ArmBody::Expr(x) if value => self.expr(x, expected),
-            ArmBody::Expr(x) => self.expr_stmt(x),
-        }
-    }
-
-    /// Runs the exhaustiveness algorithm and reports what it finds.
-    pub fn coverage(&mut self, st: &Ty, arms: &[Arm], pat_spans: &[Span], kw: Span, kind: CoverKind) {
-        let cov = {
-            let mut shapes = self.env.shapes.borrow_mut();
-            let (table, memo) = &mut *shapes;
-            let id = lower_shape(self.env, table, memo, st);
-            exhaustive::check(table, id, arms)
-        };
-        if let Some(first) = cov.missing.first() {
-            let mut listed: Vec<String> = cov.missing.iter().map(|m| format!("`{m}`")).collect();
-            if cov.more_missing {
-                listed.push("more".into());
-            }
-            let list = join_words(&listed);
-            let d = match kind {
-                CoverKind::Match => Diagnostic::error("E0401", format!("`match` does not cover {list}"))
-                    .primary(kw, "not every value is matched")
-                    .help(format!("add an arm: `{first} => ...`")),
-                CoverKind::Receive => Diagnostic::error("E0402", format!("`receive` does not handle {list}"))
-                    .primary(kw, "not every message is handled")
-                    .help(format!("add an arm: `| {first} => ...`")),
-            };
-            self.emit(d);
-        }
-        for i in cov.unreachable {
-            if let Some(s) = pat_spans.get(i) {
-                self.emit(
-                    Diagnostic::warning("W0401", "unreachable arm")
-                        .primary(*s, "earlier arms already cover every value this matches")
-                        .help("remove this arm or move it before the arms that cover it"),
-                );
-            }
-        }
-    }
-}
-
-fn join_words(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// Lowers a type to a coverage shape, memoized so recursive types stay finite.
-pub fn lower_shape(env: &Env<'_>, table: &mut ShapeTable, memo: &mut HashMap<Ty, ShapeId>, ty: &Ty) -> ShapeId {
-    if let Some(&id) = memo.get(ty) {
-        return id;
-    }
-    let id = table.add(Shape::Opaque);
-    memo.insert(ty.clone(), id);
-    let shape = match ty {
-        Ty::Bool => Shape::Bool,
-        Ty::Optional(inner) => Shape::Optional(lower_shape(env, table, memo, inner)),
-        Ty::Tuple(ts) => Shape::Tuple(ts.iter().map(|t| lower_shape(env, table, memo, t)).collect()),
-        Ty::Def(d) => match &env.def(*d).kind {
-            DefKind::Struct { fields, .. } => Shape::Struct {
-                name: env.def(*d).name.to_string(),
-                fields: fields.iter().map(|f| (f.name.to_string(), lower_shape(env, table, memo, &f.ty))).collect(),
-            },
-            DefKind::Enum { variants, .. } => Shape::Sum {
-                name: env.def(*d).name.to_string(),
-                variants: variants
-                    .iter()
-                    .map(|v| VariantShape {
-                        name: v.name.to_string(),
-                        fields: v.field_list().iter().map(|f| (f.name.to_string(), lower_shape(env, table, memo, &f.ty))).collect(),
-                    })
-                    .collect(),
-            },
-            _ => Shape::Opaque,
-        },
-        Ty::ErrSets(sets) => {
-            let mut variants = Vec::new();
-            for s in sets {
-                if let Some(vs) = env.def(*s).variants() {
-                    for v in vs {
-                        variants.push(VariantShape {
-                            name: v.name.to_string(),
-                            fields: v.field_list().iter().map(|f| (f.name.to_string(), lower_shape(env, table, memo, &f.ty))).collect(),
-                        });
-                    }
-                }
-            }
-            Shape::Sum { name: env.show(ty), variants }
-        }
-        _ => Shape::Opaque,
-    };
-    if let Some(slot) = table.shapes.get_mut(id.0 as usize) {
-        *slot = shape;
-    }
-    id
 }

@@ -4,7 +4,7 @@
 //! required capabilities (E1002), and some listed node must satisfy each requirement (E1003).
 //! Without a manifest, one W1001 says that capability names went unchecked.
 
-use std::collections::HashMap;
+use crate::fx::FxMap;
 
 use janus_syntax::ast::*;
 use janus_syntax::{Diagnostic, Span};
@@ -27,8 +27,11 @@ impl<'a> Env<'a> {
     /// Validates the attributes of one item except the contents of `@requires`/`@placement`
     /// (checked by [`Env::check_placement`]).
     pub(crate) fn check_item_attrs(&self, item: &Item, target: AttrTarget) {
-        let placed = matches!(target, AttrTarget::Actor(ActorKind::Actor | ActorKind::Grain) | AttrTarget::Supervisor);
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        let placed = matches!(
+            target,
+            AttrTarget::Actor(ActorKind::Actor | ActorKind::Grain) | AttrTarget::Supervisor
+        );
+        let mut seen: FxMap<String, Span> = FxMap::default();
         for attr in &item.attrs {
             let name: Vec<&str> = attr.path.iter().map(|i| i.name.as_str()).collect();
             let name = name.join(".");
@@ -42,7 +45,14 @@ impl<'a> Env<'a> {
             }
             match name.as_str() {
                 "requires" | "placement" if placed => {}
-                "mailbox" if matches!(target, AttrTarget::Actor(ActorKind::Actor | ActorKind::Grain)) => self.check_mailbox(attr),
+                "mailbox"
+                    if matches!(
+                        target,
+                        AttrTarget::Actor(ActorKind::Actor | ActorKind::Grain)
+                    ) =>
+                {
+                    self.check_mailbox(attr)
+                }
                 "lifecycle" if matches!(target, AttrTarget::Actor(_)) => {
                     if let AttrTarget::Actor(k) = target {
                         self.check_lifecycle(k, attr)
@@ -60,11 +70,12 @@ impl<'a> Env<'a> {
                     } else {
                         format!("unknown attribute `@{n}`")
                     };
-                    let mut d = Diagnostic::error("E0613", msg).primary(attr.span, "not allowed here");
-                    if !known.contains(&n) {
-                        if let Some(s) = suggest(n, known.into_iter()) {
-                            d = d.help(format!("did you mean `@{s}`?"));
-                        }
+                    let mut d =
+                        Diagnostic::error("E0613", msg).primary(attr.span, "not allowed here");
+                    if !known.contains(&n)
+                        && let Some(s) = suggest(n, known.into_iter())
+                    {
+                        d = d.help(format!("did you mean `@{s}`?"));
                     }
                     self.emit(d);
                 }
@@ -75,7 +86,8 @@ impl<'a> Env<'a> {
     fn check_mailbox(&self, attr: &Attribute) {
         let ok = match attr.args.as_deref() {
             Some([a]) => {
-                a.name.as_ref().is_some_and(|n| n.name == "capacity") && matches!(a.value.kind, ExprKind::Int(n) if n >= 1)
+                a.name.as_ref().is_some_and(|n| n.name == "capacity")
+                    && matches!(a.value.kind, ExprKind::Int(n) if n >= 1)
             }
             _ => false,
         };
@@ -91,16 +103,23 @@ impl<'a> Env<'a> {
     fn requires_atoms<'x>(&self, attr: &'x Attribute) -> Vec<(&'x str, Span)> {
         let bad = || {
             self.emit(
-                Diagnostic::error("E1005", "invalid `@requires`: expected `@requires(cap: [.name, ...])`")
-                    .primary(attr.span, "malformed requirement"),
+                Diagnostic::error(
+                    "E1005",
+                    "invalid `@requires`: expected `@requires(cap: [.name, ...])`",
+                )
+                .primary(attr.span, "malformed requirement"),
             );
             Vec::new()
         };
-        let Some([a]) = attr.args.as_deref() else { return bad() };
+        let Some([a]) = attr.args.as_deref() else {
+            return bad();
+        };
         if a.name.as_ref().is_none_or(|n| n.name != "cap") {
             return bad();
         }
-        let ExprKind::List(items) = &a.value.kind else { return bad() };
+        let ExprKind::List(items) = &a.value.kind else {
+            return bad();
+        };
         let mut atoms = Vec::new();
         for it in items {
             match &it.kind {
@@ -130,8 +149,9 @@ impl<'a> Env<'a> {
         match &value.kind {
             ExprKind::DotName(id) if PLACEMENTS.contains(&id.name.as_str()) => {}
             ExprKind::DotName(id) => {
-                let mut d = Diagnostic::error("E1005", format!("unknown placement policy `.{}`", id.name))
-                    .primary(value.span, "not a placement policy");
+                let mut d =
+                    Diagnostic::error("E1005", format!("unknown placement policy `.{}`", id.name))
+                        .primary(value.span, "not a placement policy");
                 d = match suggest(&id.name, PLACEMENTS.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `.{s}`?")),
                     None => d.help("policies: .hash, .local, .least_loaded, .random"),
@@ -139,15 +159,18 @@ impl<'a> Env<'a> {
                 self.emit(d);
             }
             _ => self.emit(
-                Diagnostic::error("E1005", "invalid `@placement`: expected a policy such as `.hash`")
-                    .primary(value.span, "not a placement policy"),
+                Diagnostic::error(
+                    "E1005",
+                    "invalid `@placement`: expected a policy such as `.hash`",
+                )
+                .primary(value.span, "not a placement policy"),
             ),
         }
     }
 
     /// Every placement contract of the program, after bodies were checked (spawns known).
     pub(crate) fn check_placement(&self) {
-        let mut reqs: HashMap<DefId, Vec<(&str, Span)>> = HashMap::new();
+        let mut reqs: FxMap<DefId, Vec<(&str, Span)>> = FxMap::default();
         let mut first_atom: Option<Span> = None;
         for (i, def) in self.defs.iter().enumerate() {
             let item = match &def.kind {
@@ -156,7 +179,9 @@ impl<'a> Env<'a> {
                 _ => continue,
             };
             for attr in &item.attrs {
-                let [one] = attr.path.as_slice() else { continue };
+                let [one] = attr.path.as_slice() else {
+                    continue;
+                };
                 match one.name.as_str() {
                     "requires" => {
                         let atoms = self.requires_atoms(attr);
@@ -174,9 +199,12 @@ impl<'a> Env<'a> {
         let Some(m) = self.manifest else {
             if let Some(span) = first_atom {
                 self.emit(
-                    Diagnostic::warning("W1001", "no `janus.toml` found: capability names are not checked")
-                        .primary(span, "this requirement is not checked")
-                        .help("add a `janus.toml` with a `[capabilities]` table"),
+                    Diagnostic::warning(
+                        "W1001",
+                        "no `janus.toml` found: capability names are not checked",
+                    )
+                    .primary(span, "this requirement is not checked")
+                    .help("add a `janus.toml` with a `[capabilities]` table"),
                 );
             }
             return;
@@ -190,7 +218,10 @@ impl<'a> Env<'a> {
                 if atoms.is_empty() || atoms.iter().any(|(a, _)| !m.has_capability(a)) {
                     continue;
                 }
-                let capable = m.nodes.iter().any(|n| atoms.iter().all(|(a, _)| n.caps.iter().any(|c| c == a)));
+                let capable = m
+                    .nodes
+                    .iter()
+                    .any(|n| atoms.iter().all(|(a, _)| n.caps.iter().any(|c| c == a)));
                 if !capable {
                     let list: Vec<String> = atoms.iter().map(|(a, _)| format!("`.{a}`")).collect();
                     self.emit(
@@ -216,25 +247,32 @@ impl<'a> Env<'a> {
             }
         }
         for (i, def) in self.defs.iter().enumerate() {
-            if let crate::items::DefKind::Supervisor(s) = &def.kind {
-                if let Some(e) = &s.decl.on_node {
-                    targets.push((DefId(i as u32), e));
-                }
+            if let crate::items::DefKind::Supervisor(s) = &def.kind
+                && let Some(e) = &s.decl.on_node
+            {
+                targets.push((DefId(i as u32), e));
             }
         }
         if m.nodes.is_empty() {
             return;
         }
         for (d, e) in targets {
-            let ExprKind::Str(name) = &e.kind else { continue };
+            let ExprKind::Str(name) = &e.kind else {
+                continue;
+            };
             let Some(node) = m.node(name) else {
-                let mut diag = Diagnostic::error("E1004", format!("no node named `{name}` in `janus.toml`"))
-                    .primary(e.span, "unknown node");
+                let mut diag =
+                    Diagnostic::error("E1004", format!("no node named `{name}` in `janus.toml`"))
+                        .primary(e.span, "unknown node");
                 diag = match suggest(name, m.nodes.iter().map(|n| n.name.as_str())) {
                     Some(s) => diag.help(format!("did you mean `\"{s}\"`?")),
                     None => diag.note(format!(
                         "nodes: {}",
-                        m.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")
+                        m.nodes
+                            .iter()
+                            .map(|n| n.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                 };
                 self.emit(diag);
@@ -254,7 +292,11 @@ impl<'a> Env<'a> {
                 self.emit(
                     Diagnostic::error(
                         "E1002",
-                        format!("node `{name}` lacks {} required by `{}`", missing.join(", "), self.def(d).name),
+                        format!(
+                            "node `{name}` lacks {} required by `{}`",
+                            missing.join(", "),
+                            self.def(d).name
+                        ),
                     )
                     .primary(e.span, "this node cannot host it")
                     .note(format!("`{name}` has [{}]", node.caps.join(", "))),
@@ -273,7 +315,9 @@ impl<'a> Env<'a> {
                 .primary(*span, "not declared in `janus.toml`");
             d = match suggest(a, m.capabilities.iter().map(|c| c.name.as_str())) {
                 Some(s) => d.help(format!("did you mean `.{s}`?")),
-                None => d.help(format!("declare it under `[capabilities]` in `janus.toml`: `{a} = \"...\"`")),
+                None => d.help(format!(
+                    "declare it under `[capabilities]` in `janus.toml`: `{a} = \"...\"`"
+                )),
             };
             self.emit(d);
         }

@@ -37,7 +37,12 @@ impl<'e, 'a> Body<'e, 'a> {
     /// Checks one statement; `Never` when it cannot finish.
     pub fn stmt(&mut self, s: &'a Stmt) -> Ty {
         match &s.kind {
-            StmtKind::Let { mutable, pat, ty, init } => {
+            StmtKind::Let {
+                mutable,
+                pat,
+                ty,
+                init,
+            } => {
                 self.let_stmt(*mutable, pat, ty.as_ref(), init);
                 Ty::Void
             }
@@ -48,7 +53,11 @@ impl<'e, 'a> Body<'e, 'a> {
                 self.loops.push(false);
                 self.block(body, None, false);
                 let has_break = self.loops.pop().unwrap_or(true);
-                if matches!(cond.kind, ExprKind::Bool(true)) && !has_break { Ty::Never } else { Ty::Void }
+                if matches!(cond.kind, ExprKind::Bool(true)) && !has_break {
+                    Ty::Never
+                } else {
+                    Ty::Void
+                }
             }
             StmtKind::For { pat, iter, body } => {
                 let elem = self.iter_elem(iter);
@@ -70,23 +79,37 @@ impl<'e, 'a> Body<'e, 'a> {
     /// An expression whose value is discarded: any value but an error union (E0501).
     pub fn expr_stmt(&mut self, e: &'a Expr) -> Ty {
         let t = match &e.kind {
-            ExprKind::If { cond, then, else_ } => self.if_expr(cond, then, else_.as_deref(), None, false),
+            ExprKind::If { cond, then, else_ } => {
+                self.if_expr(cond, then, else_.as_deref(), None, false)
+            }
             ExprKind::Match { scrutinee, arms } => self.match_expr(e, scrutinee, arms, None, false),
             ExprKind::Block(b) => self.block(b, None, false),
             _ => self.expr_u(e, None),
         };
         if let Ty::Union(_, sets) = &t {
             self.emit(
-                Diagnostic::error("E0501", format!("the error of this call is ignored (it may fail with `{}`)", self.env.show_sets(sets)))
-                    .primary(e.span, "error value not handled")
-                    .help("pass it on with `?`, or handle it with `catch`"),
+                Diagnostic::error(
+                    "E0501",
+                    format!(
+                        "the error of this call is ignored (it may fail with `{}`)",
+                        self.env.show_sets(sets)
+                    ),
+                )
+                .primary(e.span, "error value not handled")
+                .help("pass it on with `?`, or handle it with `catch`"),
             );
             return Ty::Void;
         }
         t
     }
 
-    fn let_stmt(&mut self, mutable: bool, pat: &'a Pattern, ty: Option<&'a TypeExpr>, init: &'a Expr) {
+    fn let_stmt(
+        &mut self,
+        mutable: bool,
+        pat: &'a Pattern,
+        ty: Option<&'a TypeExpr>,
+        init: &'a Expr,
+    ) {
         let declared = ty.map(|t| self.env.resolve_type(self.mi, t, TyPos::Value));
         let t = match &declared {
             Some(d) => {
@@ -120,8 +143,15 @@ impl<'e, 'a> Body<'e, 'a> {
                 (Ty::Int(a), Ty::Int(b)) if a == b => lt.clone(),
                 _ => {
                     self.emit(
-                        Diagnostic::error("E0316", format!("a range needs two integers of one type, found `{}` and `{}`", self.show(&lt), self.show(&rt)))
-                            .primary(iter.span, "not an integer range"),
+                        Diagnostic::error(
+                            "E0316",
+                            format!(
+                                "a range needs two integers of one type, found `{}` and `{}`",
+                                self.show(&lt),
+                                self.show(&rt)
+                            ),
+                        )
+                        .primary(iter.span, "not an integer range"),
                     );
                     Ty::Error
                 }
@@ -135,8 +165,14 @@ impl<'e, 'a> Body<'e, 'a> {
             Ty::Error => Ty::Error,
             other => {
                 self.emit(
-                    Diagnostic::error("E0316", format!("cannot iterate over a value of type `{}`", self.show(&other)))
-                        .primary(iter.span, "not a list, set, map or range"),
+                    Diagnostic::error(
+                        "E0316",
+                        format!(
+                            "cannot iterate over a value of type `{}`",
+                            self.show(&other)
+                        ),
+                    )
+                    .primary(iter.span, "not a list, set, map or range"),
                 );
                 Ty::Error
             }
@@ -148,12 +184,20 @@ impl<'e, 'a> Body<'e, 'a> {
         let mut binds = Vec::new();
         let before = self.pattern_errors;
         let lowered = self.pat(pat, ty, &mut binds, false);
-        let kind = if mutable { LocalKind::Var } else { LocalKind::Let };
-        if self.pattern_errors == before && !ty.has_error() && self.pattern_refutable(&lowered, ty) {
+        let kind = if mutable {
+            LocalKind::Var
+        } else {
+            LocalKind::Let
+        };
+        if self.pattern_errors == before && !ty.has_error() && self.pattern_refutable(&lowered, ty)
+        {
             self.emit(
-                Diagnostic::error("E0317", format!("`{what}` needs a pattern that always matches"))
-                    .primary(pat.span, "this pattern may fail to match")
-                    .help("use `match` to handle the other cases"),
+                Diagnostic::error(
+                    "E0317",
+                    format!("`{what}` needs a pattern that always matches"),
+                )
+                .primary(pat.span, "this pattern may fail to match")
+                .help("use `match` to handle the other cases"),
             );
         }
         for (name, t, span) in binds {
@@ -175,8 +219,11 @@ impl<'e, 'a> Body<'e, 'a> {
                     match self.env.lookup(self.mi, &id.name) {
                         crate::env::Lookup::Def(_) => {
                             self.emit(
-                                Diagnostic::error("E0314", format!("cannot assign to `{}`", id.name))
-                                    .primary(a.target.span, "not a variable"),
+                                Diagnostic::error(
+                                    "E0314",
+                                    format!("cannot assign to `{}`", id.name),
+                                )
+                                .primary(a.target.span, "not a variable"),
                             );
                         }
                         crate::env::Lookup::Poison => {}
@@ -243,15 +290,16 @@ impl<'e, 'a> Body<'e, 'a> {
         let mut cur = target;
         loop {
             match &cur.kind {
-                ExprKind::Field { base, .. } | ExprKind::TupleField { base, .. } | ExprKind::Index { base, .. } => {
-                    cur = base
-                }
+                ExprKind::Field { base, .. }
+                | ExprKind::TupleField { base, .. }
+                | ExprKind::Index { base, .. } => cur = base,
                 ExprKind::Name(id) => {
-                    if let Some(l) = self.local(&id.name) {
-                        if !l.mutable && !l.ty.has_error() {
-                            let (kind, span) = (l.kind, l.span);
-                            self.immutable(&id.name, kind, span, at, true);
-                        }
+                    if let Some(l) = self.local(&id.name)
+                        && !l.mutable
+                        && !l.ty.has_error()
+                    {
+                        let (kind, span) = (l.kind, l.span);
+                        self.immutable(&id.name, kind, span, at, true);
                     }
                     return;
                 }
@@ -270,11 +318,15 @@ impl<'e, 'a> Body<'e, 'a> {
     pub fn fn_body(&mut self, body: &'a Block, name_span: Span, declared_ret: &Ty) {
         let t = self.block(body, None, false);
         let needs_value = !matches!(declared_ret.ok_part(), Ty::Void | Ty::Error | Ty::Never);
-        if needs_value && !matches!(t, Ty::Never) {
+        if needs_value && !matches!(t, Ty::Never) && !self.saw_syntax_error {
             self.emit(
                 Diagnostic::error(
                     "E0310",
-                    format!("`{}` may reach its end without returning a `{}`", self.name, self.show(declared_ret.ok_part())),
+                    format!(
+                        "{} may reach its end without returning a `{}`",
+                        self.name,
+                        self.show(declared_ret.ok_part())
+                    ),
                 )
                 .primary(name_span, "not every path returns a value")
                 .secondary(body.span.end(), "the end is reachable here")

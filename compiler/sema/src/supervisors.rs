@@ -2,7 +2,7 @@
 //! like a call with the supervisor's parameters and earlier children in scope, and the value
 //! of `spawn S()` whose fields are its children (E0708).
 
-use std::collections::HashMap;
+use crate::fx::FxMap;
 
 use janus_syntax::ast::*;
 use janus_syntax::{Diagnostic, Span};
@@ -19,16 +19,21 @@ impl<'a> Env<'a> {
     /// Resolves each child's target (during the resolution pass, so `sup.child` types exist).
     pub(crate) fn resolve_children(&mut self, id: DefId) {
         let mi = self.def(id).module;
-        let DefKind::Supervisor(s) = &self.def(id).kind else { return };
+        let DefKind::Supervisor(s) = &self.def(id).kind else {
+            return;
+        };
         let decl = s.decl;
         let mut children = Vec::with_capacity(decl.children.len());
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut seen: FxMap<&str, Span> = FxMap::default();
         for c in &decl.children {
             if let Some(prev) = seen.insert(&c.name.name, c.name.span) {
                 self.emit(
-                    Diagnostic::error("E0702", format!("child `{}` is declared twice", c.name.name))
-                        .primary(c.name.span, "duplicate child name")
-                        .secondary(prev, "first declared here"),
+                    Diagnostic::error(
+                        "E0702",
+                        format!("child `{}` is declared twice", c.name.name),
+                    )
+                    .primary(c.name.span, "duplicate child name")
+                    .secondary(prev, "first declared here"),
                 );
                 continue;
             }
@@ -57,23 +62,25 @@ impl<'a> Env<'a> {
             return None;
         }
         match self.resolve_def_path(mi, &path) {
-            Lookup::Def(d) => match &self.def(d).kind {
-                DefKind::Actor(a) if a.decl.kind == ActorKind::Actor => Some(d),
-                DefKind::Supervisor(_) => Some(d),
-                other => {
-                    let what = self.def(d).describe();
-                    let mut diag = Diagnostic::error(
+            Lookup::Def(d) => {
+                match &self.def(d).kind {
+                    DefKind::Actor(a) if a.decl.kind == ActorKind::Actor => Some(d),
+                    DefKind::Supervisor(_) => Some(d),
+                    other => {
+                        let what = self.def(d).describe();
+                        let mut diag = Diagnostic::error(
                         "E0701",
                         format!("child `{}` runs `{}`, which is a {what}, not an actor or supervisor", c.name.name, self.def(d).name),
                     )
                     .primary(c.target.span, "cannot be supervised");
-                    if matches!(other, DefKind::Actor(a) if a.decl.kind == ActorKind::Grain) {
-                        diag = diag.note("grains are not supervised: they are activated on demand by their identity");
+                        if matches!(other, DefKind::Actor(a) if a.decl.kind == ActorKind::Grain) {
+                            diag = diag.note("grains are not supervised: they are activated on demand by their identity");
+                        }
+                        self.emit(diag);
+                        None
                     }
-                    self.emit(diag);
-                    None
                 }
-            },
+            }
             Lookup::Poison => None,
             Lookup::NotFound => {
                 self.report_unknown_path(mi, &path, "E0201", "actor or supervisor");
@@ -84,17 +91,22 @@ impl<'a> Env<'a> {
 
     pub(crate) fn check_supervisor(&self, id: DefId) {
         let def = self.def(id);
-        let DefKind::Supervisor(s) = &def.kind else { return };
+        let DefKind::Supervisor(s) = &def.kind else {
+            return;
+        };
         let decl = s.decl;
         if decl.children.is_empty() {
             self.emit(
-                Diagnostic::error("E0709", format!("supervisor `{}` has no children", def.name))
-                    .primary(decl.name.span, "nothing to supervise")
-                    .help("add `child name: Actor(...)`"),
+                Diagnostic::error(
+                    "E0709",
+                    format!("supervisor `{}` has no children", def.name),
+                )
+                .primary(decl.name.span, "nothing to supervise")
+                .help("add `child name: Actor(...)`"),
             );
         }
         let first_child = decl.children.first().map(|c| c.span.lo);
-        let mut settings_seen: HashMap<&str, Span> = HashMap::new();
+        let mut settings_seen: FxMap<&str, Span> = FxMap::default();
         let mut b = Body::new(self, def.module, format!("`{}`", def.name));
         b.admits = Admits::All;
         for st in &decl.settings {
@@ -118,8 +130,9 @@ impl<'a> Env<'a> {
             match &st.kind {
                 SettingKind::Strategy(name) => {
                     if !STRATEGIES.contains(&name.name.as_str()) {
-                        let mut d = Diagnostic::error("E0703", format!("unknown strategy `{}`", name.name))
-                            .primary(name.span, "not a strategy");
+                        let mut d =
+                            Diagnostic::error("E0703", format!("unknown strategy `{}`", name.name))
+                                .primary(name.span, "not a strategy");
                         d = match suggest(&name.name, STRATEGIES.iter().copied()) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
                             None => d.help("strategies: one_for_one, one_for_all, rest_for_one"),
@@ -131,15 +144,21 @@ impl<'a> Env<'a> {
                     match count.kind {
                         ExprKind::Int(_) => {}
                         _ => self.emit(
-                            Diagnostic::error("E0704", "the restart count must be a non-negative integer literal")
-                                .primary(count.span, "expected e.g. `5`"),
+                            Diagnostic::error(
+                                "E0704",
+                                "the restart count must be a non-negative integer literal",
+                            )
+                            .primary(count.span, "expected e.g. `5`"),
                         ),
                     }
                     match window.kind {
                         ExprKind::Duration(n) if n > 0 => {}
                         _ => self.emit(
-                            Diagnostic::error("E0704", "the intensity window must be a positive duration")
-                                .primary(window.span, "expected e.g. `10s`"),
+                            Diagnostic::error(
+                                "E0704",
+                                "the intensity window must be a positive duration",
+                            )
+                            .primary(window.span, "expected e.g. `10s`"),
                         ),
                     }
                 }
@@ -147,14 +166,14 @@ impl<'a> Env<'a> {
             }
         }
 
-        if let Some(e) = &decl.on_node {
-            if !matches!(e.kind, ExprKind::Str(_)) {
-                let mut nb = Body::new(self, def.module, format!("`{}`", def.name));
-                for p in &s.params {
-                    nb.declare(p.name, p.ty.clone(), false, LocalKind::Param, p.span);
-                }
-                nb.expect(e, &Ty::NodeId);
+        if let Some(e) = &decl.on_node
+            && !matches!(e.kind, ExprKind::Str(_))
+        {
+            let mut nb = Body::new(self, def.module, format!("`{}`", def.name));
+            for p in &s.params {
+                nb.declare(p.name, p.ty.clone(), false, LocalKind::Param, p.span);
             }
+            nb.expect(e, &Ty::NodeId);
         }
 
         // Children: arguments see the parameters and earlier children.
@@ -162,18 +181,23 @@ impl<'a> Env<'a> {
             b.declare(p.name, p.ty.clone(), false, LocalKind::Param, p.span);
         }
         for (i, c) in decl.children.iter().enumerate() {
-            if let Some(r) = &c.restart {
-                if !RESTARTS.contains(&r.name.as_str()) {
-                    let mut d = Diagnostic::error("E0706", format!("unknown restart type `{}`", r.name))
+            if let Some(r) = &c.restart
+                && !RESTARTS.contains(&r.name.as_str())
+            {
+                let mut d =
+                    Diagnostic::error("E0706", format!("unknown restart type `{}`", r.name))
                         .primary(r.span, "not a restart type");
-                    d = match suggest(&r.name, RESTARTS.iter().copied()) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help("restart types: permanent, transient, temporary"),
-                    };
-                    self.emit(d);
-                }
+                d = match suggest(&r.name, RESTARTS.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help("restart types: permanent, transient, temporary"),
+                };
+                self.emit(d);
             }
-            let target = s.children.iter().find(|(n, _)| *n == c.name.name).and_then(|(_, t)| *t);
+            let target = s
+                .children
+                .iter()
+                .find(|(n, _)| *n == c.name.name)
+                .and_then(|(_, t)| *t);
             let args: &'a [Arg] = c.args.as_deref().unwrap_or(&[]);
             match target {
                 Some(t) => {
@@ -185,16 +209,26 @@ impl<'a> Env<'a> {
                     b.call_args(name, &params, args, c.span, "E0614");
                     if t == id {
                         self.emit(
-                            Diagnostic::error("E0701", format!("supervisor `{}` supervises itself", def.name))
-                                .primary(c.target.span, "a supervisor cannot be its own child"),
+                            Diagnostic::error(
+                                "E0701",
+                                format!("supervisor `{}` supervises itself", def.name),
+                            )
+                            .primary(c.target.span, "a supervisor cannot be its own child"),
                         );
                     }
                 }
                 None => b.loose_args(args),
             }
             // Only the first child of a name is bound (duplicates were reported).
-            if s.children.iter().position(|(n, _)| *n == c.name.name).is_some()
-                && decl.children.iter().position(|x| x.name.name == c.name.name) == Some(i)
+            if s.children
+                .iter()
+                .position(|(n, _)| *n == c.name.name)
+                .is_some()
+                && decl
+                    .children
+                    .iter()
+                    .position(|x| x.name.name == c.name.name)
+                    == Some(i)
             {
                 let ty = match target {
                     Some(t) => child_ty(self, t),
@@ -208,14 +242,18 @@ impl<'a> Env<'a> {
     fn check_backoff(&self, e: &Expr) {
         let bad = |span: Span, msg: &str| {
             self.emit(
-                Diagnostic::error("E0705", format!("invalid backoff: {msg}"))
-                    .primary(span, "expected `none` or `exponential(min: <duration>, max: <duration>)`"),
+                Diagnostic::error("E0705", format!("invalid backoff: {msg}")).primary(
+                    span,
+                    "expected `none` or `exponential(min: <duration>, max: <duration>)`",
+                ),
             );
         };
         match &e.kind {
             ExprKind::Name(id) if id.name == "none" => {}
             ExprKind::Call { callee, args } => {
-                let ExprKind::Name(f) = &callee.kind else { return bad(callee.span, "unknown form") };
+                let ExprKind::Name(f) = &callee.kind else {
+                    return bad(callee.span, "unknown form");
+                };
                 if f.name != "exponential" {
                     return bad(f.span, &format!("unknown backoff `{}`", f.name));
                 }
@@ -231,8 +269,11 @@ impl<'a> Env<'a> {
                         ExprKind::Duration(n) if n > 0 => *slot = Some((n, a.value.span)),
                         _ => {
                             return self.emit(
-                                Diagnostic::error("E0705", "backoff bounds must be positive durations")
-                                    .primary(a.value.span, "expected e.g. `100ms`"),
+                                Diagnostic::error(
+                                    "E0705",
+                                    "backoff bounds must be positive durations",
+                                )
+                                .primary(a.value.span, "expected e.g. `100ms`"),
                             );
                         }
                     }
@@ -255,6 +296,7 @@ impl<'a> Env<'a> {
 /// The type of a child's stable reference: `ActorRef[M]` or the child supervisor's type.
 pub fn child_ty(env: &Env<'_>, t: DefId) -> Ty {
     match &env.def(t).kind {
+        DefKind::Actor(a) if a.broken => Ty::Error,
         DefKind::Actor(a) => Ty::ActorRef(a.protocols.clone()),
         DefKind::Supervisor(_) => Ty::Supervisor(t),
         _ => Ty::Error,
@@ -265,14 +307,19 @@ impl<'e, 'a> Body<'e, 'a> {
     /// `sup.child`: the child's stable reference (E0708 for an unknown child).
     pub fn child_of(&mut self, s: DefId, name: &Ident) -> Ty {
         let def = self.env.def(s);
-        let DefKind::Supervisor(info) = &def.kind else { return Ty::Error };
+        let DefKind::Supervisor(info) = &def.kind else {
+            return Ty::Error;
+        };
         match info.children.iter().find(|(n, _)| *n == name.name) {
             Some((_, Some(t))) => child_ty(self.env, *t),
             Some((_, None)) => Ty::Error,
             None => {
                 let names: Vec<&str> = info.children.iter().map(|(n, _)| *n).collect();
-                let mut d = Diagnostic::error("E0708", format!("supervisor `{}` has no child `{}`", def.name, name.name))
-                    .primary(name.span, "unknown child");
+                let mut d = Diagnostic::error(
+                    "E0708",
+                    format!("supervisor `{}` has no child `{}`", def.name, name.name),
+                )
+                .primary(name.span, "unknown child");
                 if let Some(s) = suggest(&name.name, names.iter().copied()) {
                     d = d.help(format!("did you mean `{s}`?"));
                 } else if !names.is_empty() {

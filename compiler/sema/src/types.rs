@@ -167,7 +167,9 @@ pub fn same(a: &Ty, b: &Ty) -> bool {
         | (Ty::Reply(x), Ty::Reply(y))
         | (Ty::Range(x), Ty::Range(y)) => same(x, y),
         (Ty::Map(a1, a2), Ty::Map(b1, b2)) => same(a1, b1) && same(a2, b2),
-        (Ty::Tuple(xs), Ty::Tuple(ys)) => xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same(x, y)),
+        (Ty::Tuple(xs), Ty::Tuple(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same(x, y))
+        }
         (Ty::Union(x, xs), Ty::Union(y, ys)) => same(x, y) && xs == ys,
         _ => a == b,
     }

@@ -34,7 +34,8 @@ fn double_optional_match() {
 
 #[test]
 fn diagnostics_are_sorted_and_deduplicated() {
-    let src = "func main() do\n    let a: i64 = \"x\"\n    let b = nope\n    let c: bool = 1\nend\n";
+    let src =
+        "func main() do\n    let a: i64 = \"x\"\n    let b = nope\n    let c: bool = 1\nend\n";
     assert_eq!(check(src), vec![(2, "E0301"), (3, "E0201"), (4, "E0301")]);
 }
 
@@ -42,4 +43,16 @@ fn diagnostics_are_sorted_and_deduplicated() {
 fn bad_protocol_does_not_cascade_into_sends() {
     let src = "actor A implements Mssg do\n    receive do\n        | Go => println(1)\n    end\nend\nfunc main() do\n    let a = spawn A()\n    a.send(Go)\nend\n";
     assert_eq!(check(src), vec![(1, "E0202")]);
+}
+
+#[test]
+fn misspelt_shorthand_field_does_not_unbind_the_real_one() {
+    let src = "message M { Get { key: String, reply: Reply[i64] } }\nactor A implements M do\n    receive do\n        | Get { key, repl } => reply.send(key.len())\n    end\nend\n";
+    assert_eq!(check(src), vec![(4, "E0209")]);
+}
+
+#[test]
+fn ask_payload_of_a_failed_receiver_stays_quiet() {
+    let src = "message M { Balance { reply: Reply[i64] } }\nfunc main() do\n    let n = nope.ask(Balance)?\n    nope.send(Balance)\nend\n";
+    assert_eq!(check(src), vec![(3, "E0201")]);
 }

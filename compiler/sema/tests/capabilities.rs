@@ -7,7 +7,10 @@ fn call_without_capability() {
     let src = "func save() with Storage do\nend\nfunc main() do\n    save()\nend\n";
     assert_eq!(check(src), vec![(4, "E0901")]);
     let m = message(src, "E0901");
-    assert!(m.contains("`main` calls `save`, which needs `Storage`"), "{m}");
+    assert!(
+        m.contains("`main` calls `save`, which needs `Storage`"),
+        "{m}"
+    );
     assert!(m.contains("add `with Storage` to `main`"), "{m}");
 }
 
@@ -68,8 +71,21 @@ fn std_function_capability_through_module() {
     let std = "@intrinsic\nfunc put(k: String, v: String) with Storage\nfunc store(k: String) with Storage do\n    put(k, k)\nend\n";
     let main = "import std.kv\nfunc main() do\n    kv.store(\"a\")\nend\n";
     let ds = diags_modules(&[("", main), ("std.kv", std)], &[], None);
-    assert_eq!(ds.iter().map(|(f, l, d)| (*f, *l, d.code)).collect::<Vec<_>>(), vec![(0, 3, "E0901")]);
-    assert!(ds[0].2.notes.iter().any(|n| n.contains("`kv.store` -> `kv.put`")), "{:?}", ds[0].2.notes);
+    assert_eq!(
+        ds.iter()
+            .map(|(f, l, d)| (*f, *l, d.code))
+            .collect::<Vec<_>>(),
+        vec![(0, 3, "E0901")]
+    );
+    assert!(
+        ds[0]
+            .2
+            .notes
+            .iter()
+            .any(|n| n.contains("`kv.store` -> `kv.put`")),
+        "{:?}",
+        ds[0].2.notes
+    );
 }
 
 const GPU_ACTOR: &str = "message M { Go }\n@requires(cap: [.gpu])\nactor Trainer implements M do\n    receive do\n        | Go => println(1)\n    end\nend\n";
@@ -84,8 +100,13 @@ fn requires_unknown_capability() {
 
 #[test]
 fn spawn_on_node_lacking_capability() {
-    let src = format!("{GPU_ACTOR}func main() do\n    let a = spawn Trainer() on \"n1\"\n    let b = spawn Trainer() on \"n2\"\nend\n");
-    let m = manifest(&["gpu", "storage_nvme"], &[("n1", &["storage_nvme"]), ("n2", &["gpu"])]);
+    let src = format!(
+        "{GPU_ACTOR}func main() do\n    let a = spawn Trainer() on \"n1\"\n    let b = spawn Trainer() on \"n2\"\nend\n"
+    );
+    let m = manifest(
+        &["gpu", "storage_nvme"],
+        &[("n1", &["storage_nvme"]), ("n2", &["gpu"])],
+    );
     assert_eq!(check_with(&src, Some(&m)), vec![(9, "E1002")]);
     assert!(message_with(&src, "E1002", Some(&m)).contains("`.gpu`"));
 }
@@ -108,7 +129,9 @@ fn requirement_no_node_satisfies() {
 
 #[test]
 fn no_manifest_one_warning() {
-    let src = format!("{GPU_ACTOR}@requires(cap: [.disk])\nactor Other implements M do\n    receive do\n        | Go => println(1)\n    end\nend\nfunc main() do\n    let a = spawn Trainer() on \"anywhere\"\nend\n");
+    let src = format!(
+        "{GPU_ACTOR}@requires(cap: [.disk])\nactor Other implements M do\n    receive do\n        | Go => println(1)\n    end\nend\nfunc main() do\n    let a = spawn Trainer() on \"anywhere\"\nend\n"
+    );
     assert_eq!(check(&src), vec![(2, "W1001")]);
     assert_eq!(check("func main() do\nend\n"), vec![]);
 }

@@ -227,7 +227,10 @@ func main() do
     println(acct.ask(Balance)?)
 end
 "#;
-    let m = manifest(&["storage_nvme", "gpu"], &[("n1", &["storage_nvme"]), ("n2", &["gpu"])]);
+    let m = manifest(
+        &["storage_nvme", "gpu"],
+        &[("n1", &["storage_nvme"]), ("n2", &["gpu"])],
+    );
     assert_eq!(check_with(src, Some(&m)), vec![]);
     // Without a manifest: one warning that capability names went unchecked.
     assert_eq!(check(src), vec![(8, "W1001")]);

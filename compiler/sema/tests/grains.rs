@@ -12,7 +12,9 @@ const RECV: &str = "    receive do\n        | _ => println(1)\n    end\n";
 
 #[test]
 fn identity_must_be_key_type() {
-    let src = with_msg(&format!("grain G(id: f64) implements M do\n{RECV}end\ngrain H(id: String, n: i64) implements M do\n{RECV}end\n"));
+    let src = with_msg(&format!(
+        "grain G(id: f64) implements M do\n{RECV}end\ngrain H(id: String, n: i64) implements M do\n{RECV}end\n"
+    ));
     assert_eq!(check(&src), vec![(2, "E0801")]);
 }
 
@@ -24,13 +26,17 @@ fn grain_needs_identity() {
 
 #[test]
 fn grain_reference_without_spawn() {
-    let src = with_msg(&format!("grain Chat(room: String, n: i64) implements M do\n{RECV}end\nfunc main() do\n    let c: GrainRef[M] = Chat(\"lobby\", 3)\n    c.send(Ping)\n    let n = c.ask(Get)?\n    let bad = Chat(1, 2)\nend\n"));
+    let src = with_msg(&format!(
+        "grain Chat(room: String, n: i64) implements M do\n{RECV}end\nfunc main() do\n    let c: GrainRef[M] = Chat(\"lobby\", 3)\n    c.send(Ping)\n    let n = c.ask(Get)?\n    let bad = Chat(1, 2)\nend\n"
+    ));
     assert_eq!(check(&src), vec![(11, "E0301")]);
 }
 
 #[test]
 fn grain_hooks() {
-    let src = with_msg(&format!("grain G(id: String) implements M do\n    on start do\n    end\n    on activate do\n    end\n{RECV}end\n"));
+    let src = with_msg(&format!(
+        "grain G(id: String) implements M do\n    on start do\n    end\n    on activate do\n    end\n{RECV}end\n"
+    ));
     assert_eq!(check(&src), vec![(3, "E0805")]);
 }
 
@@ -39,7 +45,10 @@ fn memory_tags() {
     let src = with_msg(&format!(
         "grain G(id: String) implements M do\n    @Volatile.Ephemeral var a: i64 = 0\n    @Session.Replicated var b: i64 = 0\n    @Local.Exclusive var c: i64 = 0\n    @Volatile.Ephemerl var d: i64 = 0\n    @Volatile.Ephemeral let e: i64 = 0\n    @Volatile.Ephemeral @Local.Exclusive var f: i64 = 0\n{RECV}end\nactor A implements M do\n    @Volatile.Ephemeral var x: i64 = 0\n{RECV}end\n"
     ));
-    assert_eq!(check(&src), vec![(6, "E0802"), (7, "E0802"), (8, "E0802"), (14, "E0802")]);
+    assert_eq!(
+        check(&src),
+        vec![(6, "E0802"), (7, "E0802"), (8, "E0802"), (14, "E0802")]
+    );
 }
 
 #[test]
@@ -60,6 +69,8 @@ fn lifecycle_attribute() {
 
 #[test]
 fn self_is_grain_ref() {
-    let src = with_msg("grain G(id: String) implements M do\n    receive do\n        | Ping => do\n            let me: GrainRef[M] = self\n            stop()\n          end\n        | Get { reply } => reply.send(1)\n    end\nend\n");
+    let src = with_msg(
+        "grain G(id: String) implements M do\n    receive do\n        | Ping => do\n            let me: GrainRef[M] = self\n            stop()\n          end\n        | Get { reply } => reply.send(1)\n    end\nend\n",
+    );
     assert_eq!(check(&src), vec![]);
 }

@@ -10,7 +10,9 @@ fn with_shape(rest: &str) -> String {
 
 #[test]
 fn missing_variant_is_named() {
-    let src = with_shape("func f(s: Shape) -> f64 do\n    return match s {\n        .Circle { radius } => radius,\n        .Rect { w, h } => w * h,\n    }\nend\n");
+    let src = with_shape(
+        "func f(s: Shape) -> f64 do\n    return match s {\n        .Circle { radius } => radius,\n        .Rect { w, h } => w * h,\n    }\nend\n",
+    );
     assert_eq!(check(&src), vec![(3, "E0401")]);
     let m = message(&src, "E0401");
     assert!(m.contains("`match` does not cover `.Dot`"), "{m}");
@@ -19,13 +21,17 @@ fn missing_variant_is_named() {
 
 #[test]
 fn guarded_arms_do_not_count() {
-    let src = with_shape("func f(s: Shape) -> i64 do\n    return match s {\n        .Dot when true => 0,\n        .Circle { radius } => 1,\n        .Rect { w, h } => 2,\n    }\nend\n");
+    let src = with_shape(
+        "func f(s: Shape) -> i64 do\n    return match s {\n        .Dot when true => 0,\n        .Circle { radius } => 1,\n        .Rect { w, h } => 2,\n    }\nend\n",
+    );
     assert_eq!(check(&src), vec![(3, "E0401")]);
 }
 
 #[test]
 fn unreachable_arm_warns() {
-    let src = with_shape("func f(s: Shape) -> i64 do\n    return match s {\n        _ => 0,\n        .Dot => 1,\n    }\nend\n");
+    let src = with_shape(
+        "func f(s: Shape) -> i64 do\n    return match s {\n        _ => 0,\n        .Dot => 1,\n    }\nend\n",
+    );
     assert_eq!(check(&src), vec![(5, "W0401")]);
 }
 
@@ -52,7 +58,9 @@ fn integers_need_a_catch_all() {
 
 #[test]
 fn nested_tuple_coverage() {
-    let src = with_shape("func f(s: Shape, o: ?i64) -> i64 do\n    return match (s, o) {\n        (.Circle { radius }, _) => 1,\n        (.Rect { w, h }, _) => 2,\n        (.Dot, v) => v,\n    }\nend\n");
+    let src = with_shape(
+        "func f(s: Shape, o: ?i64) -> i64 do\n    return match (s, o) {\n        (.Circle { radius }, _) => 1,\n        (.Rect { w, h }, _) => 2,\n        (.Dot, v) => v,\n    }\nend\n",
+    );
     assert_eq!(check(&src), vec![(3, "E0401")]);
     assert!(message(&src, "E0401").contains("(.Dot, null)"));
 }
@@ -71,37 +79,48 @@ fn pattern_type_mismatch() {
 
 #[test]
 fn pattern_of_other_enum() {
-    let src = with_shape("enum Color { Red }\nfunc f(s: Shape) -> i64 do\n    return match s {\n        Color.Red => 1,\n        _ => 0,\n    }\nend\n");
+    let src = with_shape(
+        "enum Color { Red }\nfunc f(s: Shape) -> i64 do\n    return match s {\n        Color.Red => 1,\n        _ => 0,\n    }\nend\n",
+    );
     assert_eq!(check(&src), vec![(5, "E0403")]);
 }
 
 #[test]
 fn duplicate_binding_in_pattern() {
-    let src = "func f(t: (i64, i64)) -> i64 do\n    return match t {\n        (a, a) => a,\n    }\nend\n";
+    let src =
+        "func f(t: (i64, i64)) -> i64 do\n    return match t {\n        (a, a) => a,\n    }\nend\n";
     assert_eq!(check(src), vec![(3, "E0404")]);
 }
 
 #[test]
 fn positional_fields_count() {
-    let src = with_shape("func f(s: Shape) -> f64 do\n    return match s {\n        .Rect(w, h) => w * h,\n        .Circle(r, x) => r,\n        _ => 0.0,\n    }\nend\n");
+    let src = with_shape(
+        "func f(s: Shape) -> f64 do\n    return match s {\n        .Rect(w, h) => w * h,\n        .Circle(r, x) => r,\n        _ => 0.0,\n    }\nend\n",
+    );
     assert_eq!(check(&src), vec![(5, "E0405")]);
 }
 
 #[test]
 fn omitted_named_fields_are_wildcards() {
-    let src = with_shape("func f(s: Shape) -> f64 do\n    return match s {\n        .Rect { w } => w,\n        .Circle { } => 1.0,\n        .Dot => 0.0,\n    }\nend\n");
+    let src = with_shape(
+        "func f(s: Shape) -> f64 do\n    return match s {\n        .Rect { w } => w,\n        .Circle { } => 1.0,\n        .Dot => 0.0,\n    }\nend\n",
+    );
     assert_eq!(check(&src), vec![]);
 }
 
 #[test]
 fn unknown_variant_in_pattern() {
-    let src = with_shape("func f(s: Shape) -> i64 do\n    return match s {\n        .Square => 1,\n        _ => 0,\n    }\nend\n");
+    let src = with_shape(
+        "func f(s: Shape) -> i64 do\n    return match s {\n        .Square => 1,\n        _ => 0,\n    }\nend\n",
+    );
     assert_eq!(check(&src), vec![(4, "E0206")]);
 }
 
 #[test]
 fn unknown_field_in_pattern() {
-    let src = with_shape("func f(s: Shape) -> f64 do\n    return match s {\n        .Circle { radus } => radus,\n        _ => 0.0,\n    }\nend\n");
+    let src = with_shape(
+        "func f(s: Shape) -> f64 do\n    return match s {\n        .Circle { radus } => radus,\n        _ => 0.0,\n    }\nend\n",
+    );
     assert_eq!(check(&src), vec![(4, "E0209")]);
 }
 

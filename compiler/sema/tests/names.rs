@@ -36,13 +36,19 @@ fn duplicate_field_and_variant() {
 
 #[test]
 fn duplicate_param() {
-    assert_eq!(check("func f(a: i64, a: i64) do\nend\n"), vec![(1, "E0203")]);
+    assert_eq!(
+        check("func f(a: i64, a: i64) do\nend\n"),
+        vec![(1, "E0203")]
+    );
 }
 
 #[test]
 fn wrong_type_arity() {
     assert_eq!(check("func f(m: Map[i64]) do\nend\n"), vec![(1, "E0208")]);
-    assert_eq!(check("func f(m: i64[String]) do\nend\n"), vec![(1, "E0208")]);
+    assert_eq!(
+        check("func f(m: i64[String]) do\nend\n"),
+        vec![(1, "E0208")]
+    );
 }
 
 #[test]
@@ -67,26 +73,38 @@ fn recursive_struct_and_enum() {
 fn import_qualified_and_unqualified() {
     let lib = "struct Point { x: i64, y: i64 }\nfunc origin() -> Point do\n    return Point { x: 0, y: 0 }\nend\nenum Color { Red, Green }\n";
     let main = "import geo.shapes\nimport geo.shapes.{Point}\nimport geo.shapes as g\nfunc main() do\n    let p: Point = shapes.origin()\n    let q: g.Point = Point { x: 1, y: 2 }\n    let c = g.Color.Red\n    println(p.x + q.y)\n    println(c)\nend\n";
-    assert_eq!(check_modules(&[("", main), ("geo.shapes", lib)], &[]), vec![]);
+    assert_eq!(
+        check_modules(&[("", main), ("geo.shapes", lib)], &[]),
+        vec![]
+    );
 }
 
 #[test]
 fn import_missing_name() {
     let lib = "struct Point { x: i64 }\n";
     let main = "import geo.{Pointt}\nfunc main() do\nend\n";
-    assert_eq!(check_modules(&[("", main), ("geo", lib)], &[]), vec![(0, 1, "E0205")]);
+    assert_eq!(
+        check_modules(&[("", main), ("geo", lib)], &[]),
+        vec![(0, 1, "E0205")]
+    );
 }
 
 #[test]
 fn module_member_missing() {
     let lib = "func hello() do\nend\n";
     let main = "import greet\nfunc main() do\n    greet.helo()\nend\n";
-    assert_eq!(check_modules(&[("", main), ("greet", lib)], &[]), vec![(0, 3, "E0205")]);
+    assert_eq!(
+        check_modules(&[("", main), ("greet", lib)], &[]),
+        vec![(0, 3, "E0205")]
+    );
 }
 
 #[test]
 fn unknown_module_without_driver() {
-    assert_eq!(check("import nowhere.thing\nfunc main() do\nend\n"), vec![(1, "E0204")]);
+    assert_eq!(
+        check("import nowhere.thing\nfunc main() do\nend\n"),
+        vec![(1, "E0204")]
+    );
 }
 
 #[test]
@@ -153,4 +171,15 @@ fn intrinsic_in_std_is_accepted() {
 fn unknown_attribute() {
     let src = "@frobnicate\nfunc f() do\nend\n";
     assert_eq!(check(src), vec![(1, "E0613")]);
+}
+
+#[test]
+fn import_names_must_be_distinct() {
+    let a = "func f() do\nend\n";
+    let main =
+        "import x.util\nimport y.util\nimport y.util as yu\nfunc main() do\n    yu.f()\nend\n";
+    assert_eq!(
+        check_modules(&[("", main), ("x.util", a), ("y.util", a)], &[]),
+        vec![(0, 2, "E0203")]
+    );
 }

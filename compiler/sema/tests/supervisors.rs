@@ -10,14 +10,21 @@ fn with_base(rest: &str) -> String {
 
 #[test]
 fn valid_tree_with_params_and_earlier_children() {
-    let src = with_base("message LogMsg { Line { text: String } }\nactor Log implements LogMsg do\n    receive do\n        | Line { text } => println(text)\n    end\nend\nactor Uses(log: ActorRef[LogMsg], w: ActorRef[M]) implements M do\n    receive do\n        | Ping => log.send(Line { text: \"p\" })\n    end\nend\nsupervisor Tree(prefix: String) do\n    child log: Log\n    child a: W(prefix)\n    child b: Uses(log, a)\nend\nfunc main() do\n    let t = spawn Tree(\"x\")\n    t.b.send(Ping)\n    t.log.send(Line { text: \"hi\" })\nend\n");
+    let src = with_base(
+        "message LogMsg { Line { text: String } }\nactor Log implements LogMsg do\n    receive do\n        | Line { text } => println(text)\n    end\nend\nactor Uses(log: ActorRef[LogMsg], w: ActorRef[M]) implements M do\n    receive do\n        | Ping => log.send(Line { text: \"p\" })\n    end\nend\nsupervisor Tree(prefix: String) do\n    child log: Log\n    child a: W(prefix)\n    child b: Uses(log, a)\nend\nfunc main() do\n    let t = spawn Tree(\"x\")\n    t.b.send(Ping)\n    t.log.send(Line { text: \"hi\" })\nend\n",
+    );
     assert_eq!(check(&src), vec![]);
 }
 
 #[test]
 fn child_must_be_actor_or_supervisor() {
-    let src = with_base("func f() do\nend\nsupervisor S do\n    child a: G(\"x\")\n    child b: f()\n    child c: Nope()\nend\n");
-    assert_eq!(check(&src), vec![(15, "E0701"), (16, "E0701"), (17, "E0201")]);
+    let src = with_base(
+        "func f() do\nend\nsupervisor S do\n    child a: G(\"x\")\n    child b: f()\n    child c: Nope()\nend\n",
+    );
+    assert_eq!(
+        check(&src),
+        vec![(15, "E0701"), (16, "E0701"), (17, "E0201")]
+    );
 }
 
 #[test]
@@ -35,13 +42,16 @@ fn unknown_strategy_suggests() {
 
 #[test]
 fn invalid_intensity() {
-    let src = with_base("supervisor S do\n    intensity: 5 within 0s\n    child a: W(\"1\")\nend\n");
+    let src =
+        with_base("supervisor S do\n    intensity: 5 within 0s\n    child a: W(\"1\")\nend\n");
     assert_eq!(check(&src), vec![(13, "E0704")]);
 }
 
 #[test]
 fn invalid_backoff() {
-    let src = with_base("supervisor S do\n    backoff: exponential(min: 10s, max: 1s)\n    child a: W(\"1\")\nend\nsupervisor T do\n    backoff: linear\n    child a: W(\"1\")\nend\nsupervisor U do\n    backoff: none\n    child a: W(\"1\")\nend\n");
+    let src = with_base(
+        "supervisor S do\n    backoff: exponential(min: 10s, max: 1s)\n    child a: W(\"1\")\nend\nsupervisor T do\n    backoff: linear\n    child a: W(\"1\")\nend\nsupervisor U do\n    backoff: none\n    child a: W(\"1\")\nend\n",
+    );
     assert_eq!(check(&src), vec![(13, "E0705"), (17, "E0705")]);
 }
 
@@ -54,20 +64,26 @@ fn unknown_restart_suggests() {
 
 #[test]
 fn setting_twice() {
-    let src = with_base("supervisor S do\n    strategy: one_for_one\n    strategy: one_for_all\n    child a: W(\"1\")\nend\n");
+    let src = with_base(
+        "supervisor S do\n    strategy: one_for_one\n    strategy: one_for_all\n    child a: W(\"1\")\nend\n",
+    );
     assert_eq!(check(&src), vec![(14, "E0707")]);
 }
 
 #[test]
 fn unknown_child_reference() {
-    let src = with_base("supervisor S do\n    child worker: W(\"1\")\nend\nfunc main() do\n    let s = spawn S()\n    s.wroker.send(Ping)\nend\n");
+    let src = with_base(
+        "supervisor S do\n    child worker: W(\"1\")\nend\nfunc main() do\n    let s = spawn S()\n    s.wroker.send(Ping)\nend\n",
+    );
     assert_eq!(check(&src), vec![(17, "E0708")]);
     assert!(message(&src, "E0708").contains("did you mean `worker`?"));
 }
 
 #[test]
 fn nested_supervisor_reference() {
-    let src = with_base("supervisor Inner do\n    child db: W(\"db\")\nend\nsupervisor Outer do\n    child storage: Inner\nend\nfunc main() do\n    let o = spawn Outer()\n    o.storage.db.send(Ping)\n    let i: Inner = o.storage\nend\n");
+    let src = with_base(
+        "supervisor Inner do\n    child db: W(\"db\")\nend\nsupervisor Outer do\n    child storage: Inner\nend\nfunc main() do\n    let o = spawn Outer()\n    o.storage.db.send(Ping)\n    let i: Inner = o.storage\nend\n",
+    );
     assert_eq!(check(&src), vec![]);
 }
 
@@ -85,6 +101,8 @@ fn no_children() {
 
 #[test]
 fn supervisor_without_spawn() {
-    let src = with_base("supervisor S do\n    child a: W(\"1\")\nend\nfunc main() do\n    let s = S()\nend\n");
+    let src = with_base(
+        "supervisor S do\n    child a: W(\"1\")\nend\nfunc main() do\n    let s = S()\nend\n",
+    );
     assert_eq!(check(&src), vec![(16, "E0609")]);
 }

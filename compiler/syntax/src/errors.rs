@@ -95,6 +95,10 @@ pub(crate) fn report_repairs(ctx: &Ctx, repairs: &[layout::Repair], diags: &mut 
                 )
                 .primary(ctx.sp(*lo, *hi), format!("expected `{closer}`"))
                 .secondary(ctx.sp(open.lo as usize, open.hi as usize), "opened here")
+                .help(match open.kind {
+                    OpenKind::Do => "a block opened with `do` is closed with `end`".to_string(),
+                    k => format!("close `{}` with `{}` before this", k.opener(), k.closer()),
+                })
             }
             layout::Repair::Dropped { found, lo, hi } => {
                 Diagnostic::error("E0101", format!("unexpected {found}: nothing is open here"))
@@ -143,8 +147,30 @@ pub(crate) fn report(ctx: &Ctx, info: &ErrInfo, e: ParseError<usize, Tok, Lexica
                 }
                 _ => {
                     let exp = expected_desc(&expected);
-                    Diagnostic::error("E0101", format!("expected {exp}, found {found}"))
-                        .primary(span, format!("expected {exp}"))
+                    let d = Diagnostic::error("E0101", format!("expected {exp}, found {found}"))
+                        .primary(span, format!("expected {exp}"));
+                    // `let match = 3`: a reserved word where a name was expected.
+                    let reserved = tok.text().filter(|t| t.chars().all(|c| c.is_ascii_alphabetic()));
+                    let expects = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
+                    let binary = matches!(
+                        tok,
+                        Tok::Plus | Tok::Star | Tok::Slash | Tok::Percent | Tok::PlusPlus | Tok::EqEq | Tok::Ne
+                            | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge | Tok::And | Tok::Or | Tok::QuestionQuestion
+                            | Tok::Catch | Tok::DotDot | Tok::DotDotEq | Tok::DotDotLt
+                    );
+                    let line_start = ctx.lines.is_some_and(|l| l.starts_line(lo));
+                    match reserved {
+                        Some(word) if expects("ident") => {
+                            d.help(format!("`{word}` is a reserved word and cannot be used as a name"))
+                        }
+                        _ if binary && line_start => d.help(
+                            "a line break ends the statement here; to continue it, end the previous line with the operator",
+                        ),
+                        _ if expects("|") && expects("after") => {
+                            d.help("each `receive` arm starts with `|`: `| Pattern => ...`")
+                        }
+                        _ => d,
+                    }
                 }
             }
         }
@@ -191,7 +217,7 @@ pub(crate) fn expected_desc(expected: &[String]) -> String {
     let names: Vec<&str> = expected
         .iter()
         .map(|s| s.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(s))
-        .filter(|s| !s.starts_with("START_"))
+        .filter(|s| !s.starts_with("START_") && *s != "bad number")
         .collect();
     let has = |t: &str| names.contains(&t);
     if has("int") && has("ident") && has("(") && has("if") {

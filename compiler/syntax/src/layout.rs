@@ -70,6 +70,10 @@ pub enum Repair {
 /// that later recursive passes over the tree cannot overflow the stack.
 pub const MAX_DEPTH: usize = 128;
 
+/// Most operators in one statement, argument or element (between `;`, `,`, `do` and `end`):
+/// each nests the tree one level deeper, so longer chains are cut off like deep nesting.
+pub const MAX_OPERATORS: usize = 512;
+
 /// The result of the layout pass.
 pub struct Layout<'a> {
     pub tokens: Vec<Spanned<'a>>,
@@ -79,8 +83,9 @@ pub struct Layout<'a> {
     pub unclosed: Vec<Open>,
     /// Repairs made, in source order.
     pub repairs: Vec<Repair>,
-    /// Where the input was cut off for nesting deeper than [`MAX_DEPTH`].
-    pub too_deep: Option<(usize, usize)>,
+    /// Where the input was cut off for nesting deeper than [`MAX_DEPTH`], or for more than
+    /// [`MAX_OPERATORS`] operators in a row (`true`).
+    pub too_deep: Option<(usize, usize, bool)>,
 }
 
 /// True when a line ending in `t` continues on the next line.
@@ -136,6 +141,36 @@ fn continues(t: &Tok) -> bool {
     )
 }
 
+/// Tokens that nest the expression tree one level deeper.
+fn is_operator(t: &Tok) -> bool {
+    use Tok::*;
+    matches!(
+        t,
+        Plus | Minus
+            | Star
+            | Slash
+            | Percent
+            | PlusPlus
+            | EqEq
+            | Ne
+            | Lt
+            | Le
+            | Gt
+            | Ge
+            | And
+            | Or
+            | Not
+            | Try
+            | QuestionQuestion
+            | Catch
+            | Question
+            | Dot
+            | DotDot
+            | DotDotEq
+            | DotDotLt
+    )
+}
+
 /// True when a terminator right before `t` is pointless (the grammar does not want one there).
 fn no_term_before(t: &Tok) -> bool {
     matches!(t, Tok::End | Tok::Else | Tok::ElseIf | Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::Comma)
@@ -174,6 +209,7 @@ pub fn layout<'a>(input: impl IntoIterator<Item = Spanned<'a>>, nested: bool) ->
     };
     let mut too_deep = None;
     let mut newline = false;
+    let mut operators = 0usize;
     for (lo, tok, hi) in input {
         if tok == Tok::Newline {
             newline = true;
@@ -182,10 +218,22 @@ pub fn layout<'a>(input: impl IntoIterator<Item = Spanned<'a>>, nested: bool) ->
         let after_newline = std::mem::take(&mut newline);
         if after_newline {
             l.line_break(&tok);
+            if matches!(l.out.last(), Some((_, Tok::Semi(_) | Tok::Comma, _))) {
+                operators = 0;
+            }
         }
         if l.stack.len() >= MAX_DEPTH && matches!(tok, Tok::LParen | Tok::LBracket | Tok::LBrace | Tok::Do) {
-            too_deep = Some((lo, hi));
+            too_deep = Some((lo, hi, false));
             break;
+        }
+        if is_operator(&tok) {
+            operators += 1;
+            if operators > MAX_OPERATORS {
+                too_deep = Some((lo, hi, true));
+                break;
+            }
+        } else if matches!(tok, Tok::Semi(_) | Tok::Comma | Tok::Do | Tok::End) {
+            operators = 0;
         }
         l.feed(lo, tok, hi, after_newline);
     }

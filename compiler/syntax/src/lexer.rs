@@ -202,6 +202,17 @@ pub fn lex<'a>(file: FileId, src: &'a str, base: usize, diags: &mut Vec<Diagnost
         let raw = match res {
             Ok(r) => r,
             Err(()) => {
+                // A run of bad characters is one mistake: extend the previous report.
+                if let Some(d) = diags.last_mut()
+                    && d.code == "E0103"
+                    && let Some(label) = d.labels.first_mut()
+                    && label.span.hi as usize == base + lo
+                {
+                    label.span.hi = (base + hi) as u32;
+                    d.message = "unexpected characters".to_string();
+                    label.message = "these characters do not start any token".to_string();
+                    continue;
+                }
                 let text = &src[lo..hi];
                 let shown = text.chars().next().map(|c| c.escape_debug().to_string()).unwrap_or_default();
                 diags.push(

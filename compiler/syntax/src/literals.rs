@@ -61,7 +61,8 @@ pub(crate) fn number_extension(src: &str, lo: usize, hi: usize) -> usize {
     end - hi
 }
 
-/// Decodes a number, float or duration literal. Bad ones are reported (E0106) and become `0`.
+/// Decodes a number, float or duration literal. Bad ones are reported (E0106) and become
+/// [`Tok::BadNumber`].
 pub(crate) fn number<'a>(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Tok<'a> {
     let bad = |diags: &mut Vec<Diagnostic>, msg: String, label: &str, help: Option<&str>| {
         let mut d = Diagnostic::error("E0106", msg).primary(span, label);
@@ -77,13 +78,13 @@ pub(crate) fn number<'a>(text: &str, span: Span, diags: &mut Vec<Diagnostic>) ->
         let digits: String = text[2..].chars().filter(|c| *c != '_').collect();
         if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
             bad(diags, format!("invalid number literal `{text}`"), "bad digits", None);
-            return Tok::Int(0);
+            return Tok::BadNumber;
         }
         return match u64::from_str_radix(&digits, radix) {
             Ok(v) => Tok::Int(v),
             Err(_) => {
                 bad(diags, format!("integer literal `{text}` is too large"), "does not fit in 64 bits", None);
-                Tok::Int(0)
+                Tok::BadNumber
             }
         };
     }
@@ -95,7 +96,7 @@ pub(crate) fn number<'a>(text: &str, span: Span, diags: &mut Vec<Diagnostic>) ->
             Ok(v) => Tok::Int(v),
             Err(_) => {
                 bad(diags, format!("integer literal `{text}` is too large"), "does not fit in 64 bits", None);
-                Tok::Int(0)
+                Tok::BadNumber
             }
         };
     }
@@ -110,11 +111,11 @@ pub(crate) fn number<'a>(text: &str, span: Span, diags: &mut Vec<Diagnostic>) ->
             Ok(v) if v.is_finite() => Tok::Float(v),
             Ok(_) => {
                 bad(diags, format!("float literal `{text}` is too large"), "out of range for f64", None);
-                Tok::Float(0.0)
+                Tok::BadNumber
             }
             Err(_) => {
                 bad(diags, format!("invalid number literal `{text}`"), "not a valid float", None);
-                Tok::Float(0.0)
+                Tok::BadNumber
             }
         };
     }
@@ -133,7 +134,7 @@ pub(crate) fn number<'a>(text: &str, span: Span, diags: &mut Vec<Diagnostic>) ->
                 "unknown suffix",
                 Some("durations use the units `ns`, `us`, `ms`, `s`, `m` and `h`, e.g. `250ms`"),
             );
-            return Tok::Int(0);
+            return Tok::BadNumber;
         }
     };
     let digits: String = text[..digits_end].chars().filter(|c| *c != '_').collect();
@@ -141,7 +142,7 @@ pub(crate) fn number<'a>(text: &str, span: Span, diags: &mut Vec<Diagnostic>) ->
         Some(ns) => Tok::Duration(ns),
         None => {
             bad(diags, format!("duration `{text}` is too large"), "does not fit in 64 bits of nanoseconds", None);
-            Tok::Duration(0)
+            Tok::BadNumber
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The parser driver: lexes, splits the file into top-level chunks, runs the layout pass and the
 //! generated LR(1) parser on each chunk, and turns parse errors into diagnostics (E0101, E0102).
 //!
-//! Splitting at every item keyword that starts a line in column 0 keeps one broken declaration
-//! from swallowing the next: each chunk is parsed on its own, and inside a chunk lalrpop's error
+//! Splitting at item keywords that start a line in column 0 (at nesting depth zero, or anywhere
+//! when the file's `do`/`end` do not balance) keeps one broken declaration from swallowing the
+//! next: each chunk is parsed on its own, and inside a chunk lalrpop's error
 //! recovery (`!` at statement, arm, member and item level) resumes at the next terminator.
 
 use lalrpop_util::ErrorRecovery;
@@ -77,6 +78,12 @@ impl LineIndex<'_> {
             v
         });
         starts.partition_point(|s| *s <= pos)
+    }
+
+    /// True when only blanks precede `pos` on its line.
+    pub(crate) fn starts_line(&self, pos: usize) -> bool {
+        let before = self.src.as_bytes().get(..pos).unwrap_or(&[]);
+        before.iter().rev().take_while(|b| **b != b'\n').all(|b| matches!(b, b' ' | b'\t' | b'\r'))
     }
 }
 
@@ -169,14 +176,23 @@ fn starts_item(t: &Tok) -> bool {
 
 /// Where to split the token stream: before every item keyword written in column 0 (attribute
 /// lines stay with the declaration they precede). Returns the chunk lengths.
+///
+/// Indentation must never change the meaning of a valid program, so when every `do` has its
+/// `end` and every bracket its closer, only keywords at nesting depth zero split (a member
+/// written in column 0 stays a member). Only an unbalanced file, which is an error anyway, is
+/// split at every column-0 keyword, so that a missing `end` cannot swallow the declarations
+/// after it.
 fn split_items(src: &str, tokens: &[Spanned<'_>]) -> Vec<usize> {
     let bytes = src.as_bytes();
+    let depths = nesting_depths(tokens);
+    let balanced = depths.last().is_none_or(|d| *d == 0) && depths.iter().all(|d| *d >= 0);
     let mut lens = Vec::new();
     let mut start = 0;
     let mut has_content = false;
     let mut attrs_only = false;
     for (i, tok) in tokens.iter().enumerate() {
-        let col0 = tok.0 == 0 || bytes.get(tok.0 - 1) == Some(&b'\n');
+        let top_level = !balanced || depths.get(i).is_none_or(|d| *d == 0);
+        let col0 = top_level && (tok.0 == 0 || bytes.get(tok.0 - 1) == Some(&b'\n'));
         // `test` is a declaration only before its name string; elsewhere it is a plain name.
         let is_item = starts_item(&tok.1)
             && (tok.1 != Tok::Test || matches!(tokens.get(i + 1), Some((_, Tok::Str(_), _))));
@@ -191,6 +207,23 @@ fn split_items(src: &str, tokens: &[Spanned<'_>]) -> Vec<usize> {
     }
     lens.push(tokens.len() - start);
     lens
+}
+
+/// The `do`/bracket nesting depth before each token, followed by the depth after the last one.
+/// Closers without an opener count as depth changes too, so a stray `end` also unbalances.
+fn nesting_depths(tokens: &[Spanned<'_>]) -> Vec<i64> {
+    let mut depth = 0i64;
+    let mut depths = Vec::with_capacity(tokens.len() + 1);
+    for (_, tok, _) in tokens {
+        depths.push(depth);
+        match tok {
+            Tok::Do | Tok::LParen | Tok::LBracket | Tok::LBrace => depth += 1,
+            Tok::End | Tok::RParen | Tok::RBracket | Tok::RBrace => depth -= 1,
+            _ => {}
+        }
+    }
+    depths.push(depth);
+    depths
 }
 
 /// Parses one chunk into `items`. `end` is where the chunk ends (the next chunk's first token
@@ -210,10 +243,15 @@ fn parse_chunk<'a>(
     let first_repair = diags.len();
     let mut suppress = report_repairs(&ctx, &lay.repairs, diags);
     let repairs = std::mem::take(&mut lay.repairs);
-    if let Some((lo, hi)) = lay.too_deep {
+    if let Some((lo, hi, operators)) = lay.too_deep {
+        let message = if operators {
+            format!("more than {} operators in one expression", layout::MAX_OPERATORS)
+        } else {
+            format!("nesting deeper than {} levels", layout::MAX_DEPTH)
+        };
         diags.push(
-            Diagnostic::error("E0101", format!("nesting deeper than {} levels", layout::MAX_DEPTH))
-                .primary(ctx.sp(lo, hi), "too deeply nested")
+            Diagnostic::error("E0101", message)
+                .primary(ctx.sp(lo, hi), "the input is cut off here")
                 .help("split this into smaller functions or bindings"),
         );
     }

@@ -12,6 +12,9 @@ pub enum Tok<'a> {
     Duration(u64),
     Str(String),
     Interp(Vec<InterpPart>),
+    /// A malformed number or duration literal, already reported (E0106); parses as an
+    /// `Error` expression so that no type error follows from it.
+    BadNumber,
 
     // Reserved words (dialect §1), plus `do` and `end`.
     Func,
@@ -241,7 +244,7 @@ impl Tok<'_> {
     pub fn describe(&self) -> String {
         match self {
             Tok::Ident(s) => format!("`{s}`"),
-            Tok::Int(_) | Tok::Float(_) => "a number".to_string(),
+            Tok::Int(_) | Tok::Float(_) | Tok::BadNumber => "a number".to_string(),
             Tok::Duration(_) => "a duration".to_string(),
             Tok::Str(_) | Tok::Interp(_) => "a string".to_string(),
             Tok::Semi(true) | Tok::Newline => "the end of the line".to_string(),

@@ -27,7 +27,20 @@ fn parse_all(src: &str) {
             assert!(src.is_char_boundary(lo) && src.is_char_boundary(hi), "label {lo}..{hi} splits a character: {src:?}");
         }
     }
-    // Spans must stay inside the source.
+    // Every span in the tree must be a valid range of the source too. The Debug rendering
+    // lists them all: `Span { file: FileId(0), lo: 3, hi: 7 }`.
+    let debug = format!("{m:?}");
+    let mut rest = debug.as_str();
+    const MARK: &str = "Span { file: FileId(0), lo: ";
+    while let Some(p) = rest.find(MARK) {
+        rest = &rest[p + MARK.len()..];
+        let lo: usize = rest[..rest.find(',').unwrap()].parse().unwrap();
+        let q = rest.find("hi: ").unwrap();
+        rest = &rest[q + 4..];
+        let hi: usize = rest[..rest.find(' ').unwrap()].parse().unwrap();
+        assert!(lo <= hi && hi <= src.len(), "AST span {lo}..{hi} outside {} bytes: {src:?}", src.len());
+        assert!(src.is_char_boundary(lo) && src.is_char_boundary(hi), "AST span {lo}..{hi} splits a character: {src:?}");
+    }
     let dump = janus_syntax::dump(&m);
     assert!(dump.len() < 100 * src.len() + 1000);
 }
@@ -113,4 +126,25 @@ fn random_bytes_parse_without_panic() {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         parse_all(&text);
     }
+}
+
+#[test]
+fn pathological_depth_is_cut_off_not_overflowed() {
+    for src in [
+        format!("func f() do\n  let x = {}1\nend\n", "-".repeat(200_000)),
+        format!("func f() do\n  let x = {}1\nend\n", "not ".repeat(100_000)),
+        format!("func f() do\n  let x = 1{}\nend\n", " + 1".repeat(100_000)),
+        format!("func f() do\n  let x = a{}\nend\n", ".b".repeat(100_000)),
+        format!("func f() do\n  let x = {}1\nend\n", "(".repeat(100_000)),
+        format!("func f() do\n  let x = {}\nend\n", "[".repeat(100_000)),
+        format!("func f() do\n{}\nend\n", "if x do\n".repeat(100_000)),
+    ] {
+        let (_, d) = parse_module(FileId(0), &src);
+        assert!(d.iter().any(|d| d.code == "E0101" && d.message.contains("more than") || d.message.contains("nesting")), "{:?}", d.first());
+    }
+    // Long but legal code is fine.
+    let ok = format!("func f() do\n  let x = 1{}\nend\n", " + 1".repeat(400));
+    assert!(parse_module(FileId(0), &ok).1.is_empty());
+    let ok = format!("func f() do\n{}end\n", "  x = x + 1 - 2 * 3\n".repeat(2000));
+    assert!(parse_module(FileId(0), &ok).1.is_empty());
 }

@@ -30,6 +30,10 @@ fn three_errors_in_three_functions() {
 fn messages_name_what_was_expected() {
     let (_, d) = parse("func a() do\n  let x = (1 + )\nend\n");
     assert_eq!(d[0].message, "expected an expression, found `)`");
+    let (_, d) = parse("func a() do\n  let match = 3\nend\n");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].message, "expected a pattern, found `match`");
+    assert_eq!(d[0].help.as_deref(), Some("`match` is a reserved word and cannot be used as a name"));
     let (_, d) = parse("func a() do\n  f(1 2)\nend\n");
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].message, "expected `,` or `)`, found a number");
@@ -42,6 +46,7 @@ fn wrong_closer_names_the_open_block() {
     assert_eq!(d.len(), 1, "{}", render(&d, src));
     assert_eq!(d[0].message, "expected `end` to close the `do` block on line 2, found `}`");
     assert_eq!(d[0].labels.len(), 2);
+    assert_eq!(d[0].help.as_deref(), Some("a block opened with `do` is closed with `end`"));
     assert!(!d[0].labels[1].primary);
     assert_eq!(janus_syntax::dump(&m), "(func d () (block (if x (block (call foo ())))))\n");
 }
@@ -102,6 +107,7 @@ fn lexical_errors() {
     assert_eq!(codes("func f() do\n  let d = 5min\nend\n"), vec![("E0106", 2)]);
     assert_eq!(codes("func f() do\n  let d = 0xfg\nend\n"), vec![("E0106", 2)]);
     assert_eq!(codes("func f() do\n  let c = 1 ~ 2\nend\n")[0], ("E0103", 2));
+    assert_eq!(codes("func f() do\n  ~~~ ``` \u{1}\n  g()\nend\n"), vec![("E0103", 2), ("E0103", 2), ("E0103", 2)], "one report per run");
     assert_eq!(codes("func f() do\n  let s = $\"a {} b\"\nend\n"), vec![("E0107", 2)]);
     assert_eq!(codes("func f() do\n  let s = $\"a {b\"\nend\n"), vec![("E0107", 2)]);
 }
@@ -111,6 +117,8 @@ fn misplaced_constructs() {
     assert_eq!(codes("let x = 1\nfunc f() do end\n"), vec![("E0108", 1)]);
     assert_eq!(codes("func f() do\n  receive do\n    | A => 1\n  end\nend\n"), vec![("E0108", 2)]);
     assert_eq!(codes("receive do\n  | A => 1\nend\n"), vec![("E0108", 1)]);
+    assert_eq!(codes("func f() do\n  on start do\n    g()\n  end\n  let on = 1\n  on + 1\nend\n"), vec![("E0108", 2)]);
+    assert_eq!(codes("func f() do\n  import a.b\n  g()\nend\n"), vec![("E0108", 2)]);
     assert_eq!(codes("func f() do\n  func g() do\n  end\n  h()\nend\n"), vec![("E0108", 2)]);
     // `after` problems and unknown hooks carry the checker's codes (the AST cannot keep them).
     assert_eq!(
@@ -163,4 +171,43 @@ fn unclosed_bracket_inside_a_block_is_one_error() {
 #[test]
 fn stray_end_is_reported_once() {
     assert_eq!(codes("func f() do\n  g()\nend\nend\nfunc h() do end\n"), vec![("E0101", 4)]);
+}
+
+#[test]
+fn test_as_a_name_in_column_zero_does_not_split() {
+    let src = "func f() do\ntest = 1\nend\n";
+    let (m, d) = parse(src);
+    assert!(d.is_empty(), "{}", render(&d, src));
+    assert_eq!(janus_syntax::dump(&m), "(func f () (block (= test 1)))\n");
+}
+
+#[test]
+fn garbage_stays_fast_and_bounded() {
+    // Many independent broken declarations: each is reported, and parsing stays linear.
+    let unit = "func f(a: i64) do\n  let x = (a + \n  g(x, [1, 2\n  if x do\n";
+    let src = unit.repeat(2000);
+    let t = std::time::Instant::now();
+    let (m, d) = parse(&src);
+    assert_eq!(m.items.len(), 2000);
+    assert_eq!(d.len(), 2000, "one report per broken function");
+    assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+}
+
+#[test]
+fn a_bad_number_is_an_error_node() {
+    let src = "func f() do\n  let d: Duration = 10days\n  match n { 99999999999999999999 => 1, _ => 2 }\nend\n";
+    let (m, d) = parse(src);
+    assert_eq!(codes(src), vec![("E0106", 2), ("E0106", 3)], "{}", render(&d, src));
+    assert_eq!(janus_syntax::dump(&m), "(func f () (block (let d: Duration (error)) (match n ((error) => 1) (_ => 2))))\n");
+}
+
+#[test]
+fn helps_for_common_mistakes() {
+    let (_, d) = parse("func f() do\n  let x = 1\n    + 2\nend\n");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].message, "expected an expression, found `+`");
+    assert!(d[0].help.as_deref().unwrap_or("").contains("end the previous line with the operator"));
+    let (_, d) = parse("actor A implements M do\n  receive do\n    Ping => 1\n  end\nend\n");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].help.as_deref(), Some("each `receive` arm starts with `|`: `| Pattern => ...`"));
 }

@@ -15,8 +15,8 @@ use std::thread::Thread;
 use crossbeam_deque::{Injector, Stealer};
 use parking_lot::Mutex;
 
-use crate::actor::Actor;
 use crate::Config;
+use crate::actor::Actor;
 
 /// Per-worker state reachable from other threads.
 pub(crate) struct WorkerShared {
@@ -48,7 +48,12 @@ impl Shared {
 
 /// Ends a wait: an actor's suspended turn (routed to the worker it is pinned to) or a thread.
 pub(crate) enum Waker {
-    Actor { rt: Arc<Shared>, worker: usize, actor: u64, wgen: u64 },
+    Actor {
+        rt: Arc<Shared>,
+        worker: usize,
+        actor: u64,
+        wgen: u64,
+    },
     Thread(Thread),
 }
 
@@ -56,11 +61,18 @@ impl Waker {
     pub(crate) fn wake(self) {
         match self {
             Waker::Thread(t) => t.unpark(),
-            Waker::Actor { rt, worker, actor, wgen } => {
+            Waker::Actor {
+                rt,
+                worker,
+                actor,
+                wgen,
+            } => {
                 if worker::push_local_resume(&rt, worker, actor, wgen) {
                     return;
                 }
-                let Some(w) = rt.workers.get(worker) else { return };
+                let Some(w) = rt.workers.get(worker) else {
+                    return;
+                };
                 w.inbox.lock().push((actor, wgen));
                 // Release: pairs with the worker's Acquire swap, so the worker that sees the flag
                 // also sees the event (the inbox mutex orders the data itself; the flag is a hint

@@ -35,10 +35,8 @@ pub(crate) fn notify_one(rt: &Shared) {
         }
         idx
     };
-    if let Some(i) = idx {
-        if let Some(t) = rt.workers[i].thread.get() {
-            t.unpark();
-        }
+    if let Some(t) = idx.and_then(|i| rt.workers[i].thread.get()) {
+        t.unpark();
     }
 }
 
@@ -71,11 +69,20 @@ pub(crate) fn has_visible_work(rt: &Shared, idx: usize) -> bool {
     rt.shutdown.load(Ordering::Acquire)
         || rt.workers[idx].has_inbox.load(Ordering::Acquire)
         || !rt.injector.is_empty()
-        || rt.workers.iter().enumerate().any(|(i, w)| i != idx && !w.stealer.is_empty())
+        || rt
+            .workers
+            .iter()
+            .enumerate()
+            .any(|(i, w)| i != idx && !w.stealer.is_empty())
 }
 
 /// Takes work from the injector (a batch into `local`) and then from other workers.
-pub(crate) fn steal(rt: &Shared, idx: usize, local: &Worker<Arc<Actor>>, seed: u32) -> Option<Arc<Actor>> {
+pub(crate) fn steal(
+    rt: &Shared,
+    idx: usize,
+    local: &Worker<Arc<Actor>>,
+    seed: u32,
+) -> Option<Arc<Actor>> {
     loop {
         let mut retry = false;
         match rt.injector.steal_batch_and_pop(local) {

@@ -19,7 +19,7 @@ use corosensei::CoroutineResult;
 use crossbeam_deque::{Steal, Worker};
 
 use crate::actor::{Actor, ExitReason};
-use crate::coro::{self, Co, StackPool, TurnEnd, Yield};
+use crate::coro::{self, Co, RunnerPool, TurnEnd, Yield};
 use crate::sched::{Shared, queue};
 use crate::timer::{TimerId, Timers};
 
@@ -34,6 +34,26 @@ pub(crate) enum TimerKind {
     After { actor: Arc<Actor>, epoch: u32 },
 }
 
+/// Identity hashing for actor ids (unique integers): SipHash would cost more than the rest of
+/// a resume.
+#[derive(Default)]
+struct IdHasher(u64);
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        // Spread the bits so sequential ids fill hashbrown's control bytes well.
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+type IdMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 struct Suspended {
     co: Co,
     actor: Arc<Actor>,
@@ -47,8 +67,8 @@ pub(crate) struct WorkerLocal {
     lifo_streak: Cell<u32>,
     timers: RefCell<Timers<TimerKind>>,
     ready: RefCell<Vec<(u64, u64)>>,
-    stacks: RefCell<StackPool>,
-    suspended: RefCell<HashMap<u64, Suspended>>,
+    runners: RefCell<RunnerPool>,
+    suspended: RefCell<IdMap<Suspended>>,
     tick: Cell<u32>,
 }
 
@@ -86,7 +106,9 @@ pub(crate) fn push_local_resume(rt: &Arc<Shared>, worker: usize, actor: u64, wge
 pub(crate) fn schedule_here(actor: Arc<Actor>) -> Result<(), Arc<Actor>> {
     let p = WORKER.with(|w| w.get());
     // SAFETY: as in `with_worker`.
-    let Some(w) = (unsafe { p.as_ref() }) else { return Err(actor) };
+    let Some(w) = (unsafe { p.as_ref() }) else {
+        return Err(actor);
+    };
     if !Arc::ptr_eq(&w.shared, &actor.rt) {
         return Err(actor);
     }
@@ -105,7 +127,11 @@ pub(crate) fn schedule_here(actor: Arc<Actor>) -> Result<(), Arc<Actor>> {
 
 /// Arms a resume timer on this thread's worker (called from a turn, which is on its worker).
 pub(crate) fn arm_resume(deadline: Instant, actor: u64, wgen: u64) -> TimerId {
-    match with_worker(|w| w.timers.borrow_mut().arm(deadline, TimerKind::Resume(actor, wgen))) {
+    match with_worker(|w| {
+        w.timers
+            .borrow_mut()
+            .arm(deadline, TimerKind::Resume(actor, wgen))
+    }) {
         Some(id) => id,
         None => super::fatal("a turn ran outside its worker"),
     }
@@ -126,8 +152,12 @@ pub(crate) fn run_worker(shared: Arc<Shared>, idx: usize, local: Worker<Arc<Acto
         lifo_streak: Cell::new(0),
         timers: RefCell::new(Timers::new()),
         ready: RefCell::new(Vec::new()),
-        stacks: RefCell::new(StackPool::new(cfg.stack_size, cfg.stack_pool_max)),
-        suspended: RefCell::new(HashMap::new()),
+        runners: RefCell::new(RunnerPool::new(
+            cfg.stack_size,
+            cfg.stack_pool_max,
+            cfg.batch.max(1),
+        )),
+        suspended: RefCell::new(IdMap::default()),
         tick: Cell::new(idx as u32),
         shared: shared.clone(),
     };
@@ -147,7 +177,7 @@ impl WorkerLocal {
             let tick = self.tick.get().wrapping_add(1);
             self.tick.set(tick);
             self.process_events();
-            if tick % 32 == 0 {
+            if tick.is_multiple_of(32) {
                 self.fire_timers();
             }
             if let Some(a) = self.next_runnable(tick) {
@@ -210,7 +240,7 @@ impl WorkerLocal {
     }
 
     fn next_runnable(&self, tick: u32) -> Option<Arc<Actor>> {
-        if tick % 61 == 0 {
+        if tick.is_multiple_of(61) {
             // Fairness for work injected from outside while this worker is always busy.
             if let Steal::Success(a) = self.shared.injector.steal() {
                 return Some(a);
@@ -233,32 +263,39 @@ impl WorkerLocal {
     }
 
     fn run_turn(&self, actor: Arc<Actor>) {
-        let stack = self.stacks.borrow_mut().take();
-        let ptr = Arc::as_ptr(&actor);
-        let batch = self.shared.config.batch.max(1);
-        let co = Co::with_stack(stack, move |y, ()| coro::turn_body(ptr, y, batch));
+        let co = self.runners.borrow_mut().take();
         self.drive(co, actor);
     }
 
     /// Runs a turn until it returns, suspends or crashes.
     fn drive(&self, mut co: Co, actor: Arc<Actor>) {
-        let r = co.resume(());
+        let r = co.resume(Arc::as_ptr(&actor));
         coro::clear_current();
         match r {
+            CoroutineResult::Yield(Yield::Done(end)) => {
+                self.runners.borrow_mut().give_idle(co);
+                self.end_turn(actor, end);
+            }
             CoroutineResult::Yield(Yield::Suspend) => {
-                self.suspended.borrow_mut().insert(actor.id, Suspended { co, actor });
+                self.suspended
+                    .borrow_mut()
+                    .insert(actor.id, Suspended { co, actor });
             }
             CoroutineResult::Yield(Yield::Crash(info)) => {
                 // SAFETY: the turn keeps nothing on its stack that the runtime must drop (message,
                 // state and arguments live in the actor's RunCell); compiled frames have no
                 // destructors. Unwinding instead would abort on compiled frames.
                 unsafe { co.force_reset() };
-                self.stacks.borrow_mut().give(co.into_stack());
+                self.runners.borrow_mut().give_stack(co.into_stack());
                 actor.finalize(ExitReason::Crashed(info));
             }
-            CoroutineResult::Return(end) => {
-                self.stacks.borrow_mut().give(co.into_stack());
-                self.end_turn(actor, end);
+            CoroutineResult::Return(()) => {
+                // Runners loop forever; a return would be a runtime bug. Keep the stack.
+                self.runners.borrow_mut().give_stack(co.into_stack());
+                actor.finalize(ExitReason::Crashed(crate::actor::CrashInfo {
+                    reason: "internal: turn runner returned".into(),
+                    location: "<runtime>".into(),
+                }));
             }
         }
     }
@@ -276,13 +313,20 @@ impl WorkerLocal {
                 };
                 if let (Some(d), Some(epoch)) = (after, epoch) {
                     let at = Instant::now() + d;
-                    self.timers.borrow_mut().arm(at, TimerKind::After { actor: actor.clone(), epoch });
+                    self.timers.borrow_mut().arm(
+                        at,
+                        TimerKind::After {
+                            actor: actor.clone(),
+                            epoch,
+                        },
+                    );
                 }
                 if requeue {
                     self.local.push(actor);
                     queue::notify_one(&self.shared);
                 }
             }
+            TurnEnd::Released => {}
             TurnEnd::Stopped => actor.finalize(ExitReason::Normal),
             TurnEnd::Crashed(info) => actor.finalize(ExitReason::Crashed(info)),
         }
@@ -319,5 +363,6 @@ impl WorkerLocal {
         while self.local.pop().is_some() {}
         let timers = self.timers.borrow_mut().clear();
         drop(timers);
+        self.runners.borrow_mut().clear();
     }
 }

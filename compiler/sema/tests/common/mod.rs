@@ -6,19 +6,36 @@ use janus_sema::{Program, SourceModule, check_program};
 use janus_syntax::{Diagnostic, FileId, Span};
 
 fn line_of(src: &str, offset: u32) -> usize {
-    src[..(offset as usize).min(src.len())].matches('\n').count() + 1
+    src[..(offset as usize).min(src.len())]
+        .matches('\n')
+        .count()
+        + 1
 }
 
 /// Parses modules (`path` like "chat.protocol"; "" for the entry) and checks them.
-pub fn diags_modules(mods: &[(&str, &str)], missing: &[&str], manifest: Option<&Manifest>) -> Vec<(usize, usize, Diagnostic)> {
+pub fn diags_modules(
+    mods: &[(&str, &str)],
+    missing: &[&str],
+    manifest: Option<&Manifest>,
+) -> Vec<(usize, usize, Diagnostic)> {
     let mut program = Program::default();
     for (i, (path, src)) in mods.iter().enumerate() {
         let (module, syn) = janus_syntax::parse_module(FileId(i as u32), src);
-        assert!(syn.is_empty(), "syntax errors in test source {path:?}: {syn:#?}");
-        let path: Vec<String> = if path.is_empty() { vec![] } else { path.split('.').map(String::from).collect() };
+        assert!(
+            syn.is_empty(),
+            "syntax errors in test source {path:?}: {syn:#?}"
+        );
+        let path: Vec<String> = if path.is_empty() {
+            vec![]
+        } else {
+            path.split('.').map(String::from).collect()
+        };
         program.modules.push(SourceModule { path, module });
     }
-    program.missing_modules = missing.iter().map(|p| p.split('.').map(String::from).collect()).collect();
+    program.missing_modules = missing
+        .iter()
+        .map(|p| p.split('.').map(String::from).collect())
+        .collect();
     let checked = check_program(&program, manifest);
     checked
         .diagnostics
@@ -33,7 +50,10 @@ pub fn diags_modules(mods: &[(&str, &str)], missing: &[&str], manifest: Option<&
 }
 
 pub fn diags_with(src: &str, manifest: Option<&Manifest>) -> Vec<Diagnostic> {
-    diags_modules(&[("", src)], &[], manifest).into_iter().map(|(_, _, d)| d).collect()
+    diags_modules(&[("", src)], &[], manifest)
+        .into_iter()
+        .map(|(_, _, d)| d)
+        .collect()
 }
 
 pub fn diags(src: &str) -> Vec<Diagnostic> {
@@ -46,12 +66,18 @@ pub fn check(src: &str) -> Vec<(usize, &'static str)> {
 }
 
 pub fn check_with(src: &str, manifest: Option<&Manifest>) -> Vec<(usize, &'static str)> {
-    diags_modules(&[("", src)], &[], manifest).into_iter().map(|(_, l, d)| (l, d.code)).collect()
+    diags_modules(&[("", src)], &[], manifest)
+        .into_iter()
+        .map(|(_, l, d)| (l, d.code))
+        .collect()
 }
 
 /// `(file, line, code)` for multi-module programs.
 pub fn check_modules(mods: &[(&str, &str)], missing: &[&str]) -> Vec<(usize, usize, &'static str)> {
-    diags_modules(mods, missing, None).into_iter().map(|(f, l, d)| (f, l, d.code)).collect()
+    diags_modules(mods, missing, None)
+        .into_iter()
+        .map(|(f, l, d)| (f, l, d.code))
+        .collect()
 }
 
 /// The message (plus help and notes) of the only diagnostic with `code`.
@@ -60,7 +86,10 @@ pub fn message(src: &str, code: &str) -> String {
 }
 
 pub fn message_with(src: &str, code: &str, manifest: Option<&Manifest>) -> String {
-    let ds: Vec<Diagnostic> = diags_with(src, manifest).into_iter().filter(|d| d.code == code).collect();
+    let ds: Vec<Diagnostic> = diags_with(src, manifest)
+        .into_iter()
+        .filter(|d| d.code == code)
+        .collect();
     assert_eq!(ds.len(), 1, "expected one {code}, got {ds:#?}");
     let d = &ds[0];
     let mut s = d.message.clone();
@@ -79,10 +108,18 @@ pub fn message_with(src: &str, code: &str, manifest: Option<&Manifest>) -> Strin
 pub fn manifest(caps: &[&str], nodes: &[(&str, &[&str])]) -> Manifest {
     Manifest {
         file: FileId(99),
-        package: Package { name: "t".into(), version: "0.1.0".into(), entry: "src/main.jan".into() },
+        package: Package {
+            name: "t".into(),
+            version: "0.1.0".into(),
+            entry: "src/main.jan".into(),
+        },
         capabilities: caps
             .iter()
-            .map(|c| CapabilityDecl { name: c.to_string(), description: String::new(), span: Span::default() })
+            .map(|c| CapabilityDecl {
+                name: c.to_string(),
+                description: String::new(),
+                span: Span::default(),
+            })
             .collect(),
         nodes: nodes
             .iter()
@@ -93,6 +130,8 @@ pub fn manifest(caps: &[&str], nodes: &[(&str, &[&str])]) -> Manifest {
                 span: Span::default(),
             })
             .collect(),
-        storage: Storage::Embedded { path: ".janus/state".into() },
+        storage: Storage::Embedded {
+            path: ".janus/state".into(),
+        },
     }
 }
