@@ -1,8 +1,10 @@
-//! Runtime micro-benchmarks with a tokio current-thread baseline: ping-pong, thread ring, ask.
+//! Runtime micro-benchmarks with a tokio current-thread baseline: ping-pong, thread ring, ask,
+//! fan-in (8 producers into one bounded mailbox) and spawn (spawn, one ask, stop).
 //!
 //! Run: `cargo run --release -p janus-runtime --example bench [-- SCALE [janus]]` (SCALE divides
-//! the message counts, default 1; `janus` skips the baselines, for profiling). Prints one line per figure: msgs/s for Janus and tokio, and the
-//! ratio (> 1 means the Janus runtime is faster). Each figure is the best of 3 runs.
+//! the counts, default 1; `janus` skips the baselines, for profiling). Prints one line per
+//! figure: the rate for Janus and for tokio, and the ratio (> 1 means the Janus runtime is
+//! faster). Each figure is the best of 3 runs.
 
 use std::time::{Duration, Instant};
 
@@ -239,14 +241,166 @@ async fn tokio_ask(n: u64) -> Duration {
     t0.elapsed()
 }
 
+// ---------------------------------------------------------------- fan-in
+
+enum Count {
+    One,
+    Done(Reply<u64>),
+}
+
+struct Counter {
+    n: u64,
+    want: u64,
+    done: Option<Reply<u64>>,
+}
+
+impl Behavior for Counter {
+    type Msg = Count;
+    fn handle(&mut self, m: &mut Count) {
+        match m {
+            Count::One => self.n += 1,
+            Count::Done(r) => self.done = Some(r.clone()),
+        }
+        if self.n == self.want
+            && let Some(r) = self.done.take()
+        {
+            r.send(self.n);
+        }
+    }
+}
+
+struct Producer {
+    to: ActorRef<Count>,
+    n: u64,
+}
+
+impl Behavior for Producer {
+    type Msg = ();
+    fn handle(&mut self, _: &mut ()) {
+        for _ in 0..self.n {
+            self.to.send(Count::One); // waits while the counter's mailbox (1024) is full
+        }
+    }
+}
+
+fn janus_fan_in(rt: &Runtime, producers: u64, total: u64) -> Duration {
+    let counter = rt.spawn(Counter {
+        n: 0,
+        want: total,
+        done: None,
+    });
+    let ps: Vec<_> = (0..producers)
+        .map(|_| {
+            rt.spawn(Producer {
+                to: counter.clone(),
+                n: total / producers,
+            })
+        })
+        .collect();
+    let t0 = Instant::now();
+    let r = counter.ask_timeout(
+        |r| {
+            for p in &ps {
+                p.send(());
+            }
+            Count::Done(r)
+        },
+        Duration::from_secs(600),
+    );
+    let el = t0.elapsed();
+    assert_eq!(r, Ok(total), "fan-in lost messages");
+    el
+}
+
+async fn tokio_fan_in(producers: u64, total: u64) -> Duration {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(1024);
+    let t0 = Instant::now();
+    for _ in 0..producers {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            for _ in 0..total / producers {
+                if tx.send(1).await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    drop(tx);
+    let mut n = 0;
+    while let Some(k) = rx.recv().await {
+        n += k;
+    }
+    assert_eq!(n, total);
+    t0.elapsed()
+}
+
+// ---------------------------------------------------------------- spawn
+
+enum SpawnMsg {
+    Run(u64, Reply<u64>),
+}
+
+struct Spawner;
+
+impl Behavior for Spawner {
+    type Msg = SpawnMsg;
+    fn handle(&mut self, m: &mut SpawnMsg) {
+        let SpawnMsg::Run(n, r) = m;
+        // Spawn n children, each answers one ask from its `on start` and stops.
+        let mut sum = 0;
+        for _ in 0..*n {
+            let child = janus_runtime::spawn(FnActorAsk).expect("in an actor");
+            sum += child.ask(|rep| rep).unwrap_or(0);
+        }
+        r.send(sum);
+    }
+}
+
+/// Answers the first ask and stops.
+struct FnActorAsk;
+impl Behavior for FnActorAsk {
+    type Msg = Reply<u64>;
+    fn handle(&mut self, r: &mut Reply<u64>) {
+        r.send(1);
+        janus_runtime::stop();
+    }
+}
+
+fn janus_spawn(rt: &Runtime, n: u64) -> Duration {
+    let s = rt.spawn(Spawner);
+    let t0 = Instant::now();
+    let r = s.ask_timeout(|r| SpawnMsg::Run(n, r), Duration::from_secs(600));
+    let el = t0.elapsed();
+    assert_eq!(r, Ok(n));
+    el
+}
+
+async fn tokio_spawn(n: u64) -> Duration {
+    let t0 = Instant::now();
+    let mut sum = 0;
+    for _ in 0..n {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<tokio::sync::oneshot::Sender<u64>>(1024);
+        tokio::spawn(async move {
+            if let Some(r) = rx.recv().await {
+                let _ = r.send(1);
+            }
+        });
+        let (otx, orx) = tokio::sync::oneshot::channel();
+        tx.send(otx).await.ok();
+        sum += orx.await.unwrap_or(0);
+    }
+    assert_eq!(sum, n);
+    t0.elapsed()
+}
+
 fn rate(msgs: u64, d: Duration) -> f64 {
     msgs as f64 / d.as_secs_f64()
 }
 
-fn line(name: &str, msgs: u64, janus: Duration, tokio: Duration) {
-    let (j, t) = (rate(msgs, janus), rate(msgs, tokio));
+fn line(name: &str, count: u64, unit: &str, janus: Duration, tokio: Duration) {
+    let (j, t) = (rate(count, janus), rate(count, tokio));
     println!(
-        "{name:<34} janus {:>8.2} M msg/s ({:>7.1} ms)   tokio-ct {:>8.2} M msg/s ({:>7.1} ms)   ratio {:.2}x",
+        "{name:<36} janus {:>7.2} M {unit}/s ({:>6.1} ms)   tokio-ct {:>7.2} M {unit}/s ({:>6.1} ms)   ratio {:.2}x",
         j / 1e6,
         janus.as_secs_f64() * 1e3,
         t / 1e6,
@@ -261,24 +415,31 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1)
         .max(1);
+    let only_janus = std::env::args().nth(2).as_deref() == Some("janus");
     let pp = 1_000_000 / scale;
     let ring_actors = 100;
     let hops = (1_000_000 / scale / ring_actors as u64) * ring_actors as u64;
     let asks = 200_000 / scale;
-    let only_janus = std::env::args().nth(2).as_deref() == Some("janus");
+    let fan = (1_000_000 / scale / 8) * 8;
+    let spawns = 100_000 / scale;
     let tok = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("tokio runtime");
-    let base = |d: Duration| {
-        if only_janus {
+    // Each figure is the best of 3 runs: the machine is shared, and the best run is the least
+    // disturbed one for both sides.
+    let best = |f: &mut dyn FnMut() -> Duration| (0..3).map(|_| f()).min().unwrap_or_default();
+    let figure = |name: String,
+                  (count, unit): (u64, &str),
+                  janus: &mut dyn FnMut() -> Duration,
+                  tokio: &mut dyn FnMut() -> Duration| {
+        let j = best(janus);
+        let t = if only_janus {
             Duration::from_secs(1)
         } else {
-            d
-        }
+            best(tokio)
+        };
+        line(&name, count, unit, j, t);
     };
-    // Each figure is the best of 3 interleaved runs: the machine is shared, and the best run is
-    // the least disturbed one for both sides.
-    let best = |f: &mut dyn FnMut() -> Duration| (0..3).map(|_| f()).min().unwrap_or_default();
     for workers in [1usize, 0] {
         let cfg = if workers == 0 {
             Config::default()
@@ -292,41 +453,35 @@ fn main() {
         let w = rt.workers();
         // Warm up stack pools and allocators.
         let _ = janus_pingpong(&rt, 1000);
-        let j = best(&mut || janus_pingpong(&rt, pp));
-        let t = if only_janus {
-            base(Duration::ZERO)
-        } else {
-            best(&mut || tok.block_on(tokio_pingpong(pp)))
-        };
-        line(
-            &format!("ping-pong {}k round trips, {w}w", pp / 1000),
-            2 * pp,
-            j,
-            t,
+        figure(
+            format!("ping-pong {}k round trips, {w}w", pp / 1000),
+            (2 * pp, "msg"),
+            &mut || janus_pingpong(&rt, pp),
+            &mut || tok.block_on(tokio_pingpong(pp)),
         );
-        let j = best(&mut || janus_ring(&rt, ring_actors, hops));
-        let t = if only_janus {
-            base(Duration::ZERO)
-        } else {
-            best(&mut || tok.block_on(tokio_ring(ring_actors, hops)))
-        };
-        line(
-            &format!("thread ring {ring_actors} x {}k hops, {w}w", hops / 1000),
-            hops,
-            j,
-            t,
+        figure(
+            format!("thread ring {ring_actors} x {}k hops, {w}w", hops / 1000),
+            (hops, "msg"),
+            &mut || janus_ring(&rt, ring_actors, hops),
+            &mut || tok.block_on(tokio_ring(ring_actors, hops)),
         );
-        let j = best(&mut || janus_ask(&rt, asks));
-        let t = if only_janus {
-            base(Duration::ZERO)
-        } else {
-            best(&mut || tok.block_on(tokio_ask(asks)))
-        };
-        line(
-            &format!("ask round trips {}k, {w}w", asks / 1000),
-            2 * asks,
-            j,
-            t,
+        figure(
+            format!("ask round trips {}k, {w}w", asks / 1000),
+            (2 * asks, "msg"),
+            &mut || janus_ask(&rt, asks),
+            &mut || tok.block_on(tokio_ask(asks)),
+        );
+        figure(
+            format!("fan-in 8 -> 1, {}k msgs, {w}w", fan / 1000),
+            (fan, "msg"),
+            &mut || janus_fan_in(&rt, 8, fan),
+            &mut || tok.block_on(tokio_fan_in(8, fan)),
+        );
+        figure(
+            format!("spawn + ask + stop, {}k actors, {w}w", spawns / 1000),
+            (spawns, "actor"),
+            &mut || janus_spawn(&rt, spawns),
+            &mut || tok.block_on(tokio_spawn(spawns)),
         );
     }
 }

@@ -354,3 +354,14 @@ impl std::fmt::Debug for RawActorRef {
         write!(f, "{}#{}", self.name(), self.id())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Idle actors must stay small (target: < 300 bytes with the mailbox); this guards the cell.
+    #[test]
+    fn actor_cell_is_small() {
+        let size = size_of::<super::Actor>() + 2 * size_of::<usize>(); // + the Arc counts
+        eprintln!("actor cell: {size} bytes");
+        assert!(size <= 256, "the actor cell grew to {size} bytes");
+    }
+}

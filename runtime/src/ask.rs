@@ -1,5 +1,13 @@
 //! Ask and reply: a one-shot reply slot shared by the asker and every copy of the `Reply` handle.
 //!
+//! The slot is lock-free: one state word (`VALUE`, `WAKER`, `CLOSED` bits) guards two cells.
+//! Exactly one completer exists per slot (the winner of the `answered` swap: the first answer,
+//! or the `Stopped` of the last dropped copy) and exactly one asker. The completer writes the
+//! value, then sets `VALUE`; the asker writes its waker, then sets `WAKER`; each side reads the
+//! other's cell only after seeing the other's bit in the result of its own `fetch_or`, so the
+//! cells are never accessed concurrently. `CLOSED` (asker gave up) makes the completer take its
+//! value back and drop it.
+//!
 //! The asker holds an `AskHandle`; the request message carries a `RawReply` (copies share the
 //! slot). The first `send` fills the slot and wakes the asker; a second one is an error the caller
 //! turns into a crash of the replier. When the last `Reply` copy is dropped unanswered *while an
@@ -7,12 +15,10 @@
 //! dead actor) the asker gets `Stopped` at once; a reply dropped by a live actor leaves the asker
 //! to its timeout. A late answer, after the timeout, is dropped.
 
-use std::cell::Cell;
+use std::cell::{Cell, UnsafeCell};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-use parking_lot::Mutex;
 
 use crate::actor::Actor;
 use crate::coro;
@@ -47,36 +53,53 @@ impl std::error::Error for AskError {}
 pub const DEFAULT_ASK_TIMEOUT: Duration = Duration::from_secs(5);
 
 struct ReplySlot {
-    state: Mutex<SlotState>,
+    /// `VALUE | WAKER | CLOSED` bits (see the module doc).
+    state: AtomicU8,
+    /// Written once by the completer before it sets `VALUE`.
+    value: UnsafeCell<Option<Result<Payload, AskError>>>,
+    /// Written once by the asker before it sets `WAKER`.
+    waker: UnsafeCell<Option<Waker>>,
     /// Set by the first `send`; a second `send` finds it set (double reply).
     answered: AtomicBool,
     /// Number of live `RawReply` copies.
     handles: AtomicUsize,
 }
 
-enum SlotState {
-    /// Not answered yet; the waker of the asker while it waits.
-    Waiting(Option<Waker>),
-    Ready(Result<Payload, AskError>),
-    /// The asker took its result or gave up; later answers are dropped.
-    Closed,
-}
+const VALUE: u8 = 1;
+const WAKER: u8 = 2;
+const CLOSED: u8 = 4;
+
+// SAFETY: the cells are only touched under the protocol described in the module doc (one writer
+// per cell, the reader synchronized through the AcqRel `fetch_or` on `state`); their contents
+// (payloads, wakers) are `Send`.
+unsafe impl Sync for ReplySlot {}
+// SAFETY: as above.
+unsafe impl Send for ReplySlot {}
 
 impl ReplySlot {
+    /// Delivers the result. Only the single completer calls this (see `answered`).
     fn complete(&self, result: Result<Payload, AskError>) {
-        let mut st = self.state.lock();
-        match &mut *st {
-            SlotState::Waiting(w) => {
-                let w = w.take();
-                *st = SlotState::Ready(result);
-                drop(st);
-                if let Some(w) = w {
-                    w.wake();
-                }
-            }
-            _ => {
-                drop(st);
-                drop(result); // late or duplicate: dropped outside the lock
+        // Acquire: pairs with the asker's AcqRel `fetch_or(CLOSED)`; a stale read only costs
+        // the slow path below.
+        if self.state.load(Ordering::Acquire) & CLOSED != 0 {
+            drop(result); // the asker is gone: a late answer is dropped
+            return;
+        }
+        // SAFETY: the single completer writes `value` before publishing `VALUE`; the asker reads
+        // it only after seeing `VALUE`.
+        unsafe { *self.value.get() = Some(result) };
+        // AcqRel: Release publishes the value to the asker; Acquire makes the asker's waker (written
+        // before its `fetch_or(WAKER)`) visible to us.
+        let prev = self.state.fetch_or(VALUE, Ordering::AcqRel);
+        if prev & CLOSED != 0 {
+            // The asker closed before seeing VALUE and will never read the cell: take it back.
+            // SAFETY: as above; nobody else reads `value` now.
+            let late = unsafe { (*self.value.get()).take() };
+            drop(late);
+        } else if prev & WAKER != 0 {
+            // SAFETY: the asker wrote the waker before setting WAKER and never touches it again.
+            if let Some(w) = unsafe { (*self.waker.get()).take() } {
+                w.wake();
             }
         }
     }
@@ -85,6 +108,7 @@ impl ReplySlot {
 /// The asker's end of an ask. `closed` is a private shortcut: once the asker has taken its result
 /// (and closed the slot itself) dropping the handle need not lock the slot again.
 pub struct AskHandle(Arc<ReplySlot>, Cell<bool>);
+// (`.1` is true once the asker took its result or closed the slot.)
 
 /// One copy of a `Reply` handle (the replier's end). Clone = another copy of the same channel.
 pub struct RawReply(Arc<ReplySlot>);
@@ -96,7 +120,9 @@ pub struct DoubleReply;
 /// Creates a reply channel.
 pub fn reply_channel() -> (AskHandle, RawReply) {
     let slot = Arc::new(ReplySlot {
-        state: Mutex::new(SlotState::Waiting(None)),
+        state: AtomicU8::new(0),
+        value: UnsafeCell::new(None),
+        waker: UnsafeCell::new(None),
         answered: AtomicBool::new(false),
         handles: AtomicUsize::new(1),
     });
@@ -200,41 +226,59 @@ impl AskHandle {
 
     /// Waits for the answer until `deadline`: suspends an actor's turn, parks a plain thread.
     pub(crate) fn wait(&self, deadline: Instant) -> Result<Payload, AskError> {
+        if self.1.get() {
+            return Err(AskError::Timeout); // already taken or closed
+        }
+        let slot = &*self.0;
         loop {
-            {
-                let mut st = self.0.state.lock();
-                match std::mem::replace(&mut *st, SlotState::Closed) {
-                    SlotState::Ready(r) => {
-                        self.1.set(true);
-                        return r;
-                    }
-                    SlotState::Closed => {
-                        self.1.set(true);
-                        return Err(AskError::Timeout);
-                    }
-                    SlotState::Waiting(w) => {
-                        // The first time through, the deadline was just computed by the caller
-                        // (a zero timeout still ends: the timer fires at once); only a wake-up
-                        // needs the clock (saves a clock read per ask).
-                        if w.is_some() && Instant::now() >= deadline {
-                            // The slot stays Closed: a late answer is dropped.
-                            self.1.set(true);
-                            return Err(AskError::Timeout);
-                        }
-                        *st = SlotState::Waiting(Some(w.unwrap_or_else(coro::prepare_wait)));
-                    }
+            // Acquire: pairs with the completer's AcqRel `fetch_or(VALUE)`.
+            let st = slot.state.load(Ordering::Acquire);
+            if st & VALUE != 0 {
+                return self.take_value();
+            }
+            if st & WAKER == 0 {
+                // First time: register the waker. The deadline was just computed by the caller
+                // (a zero timeout still ends: the timer fires at once), so no clock read here.
+                // SAFETY: only the asker writes `waker`, once, before publishing WAKER; the
+                // completer reads it only after seeing WAKER.
+                unsafe { *slot.waker.get() = Some(coro::prepare_wait()) };
+                // AcqRel: Release publishes the waker; Acquire sees a value published meanwhile.
+                if slot.state.fetch_or(WAKER, Ordering::AcqRel) & VALUE != 0 {
+                    return self.take_value();
                 }
+            } else if Instant::now() >= deadline {
+                self.1.set(true);
+                // AcqRel: as above; an answer that won the race is still taken (and returned).
+                if slot.state.fetch_or(CLOSED, Ordering::AcqRel) & VALUE != 0 {
+                    // SAFETY: VALUE was set before our CLOSED: the completer will not touch the
+                    // cell again, and we read it once.
+                    let v = unsafe { (*slot.value.get()).take() };
+                    return v.unwrap_or(Err(AskError::Timeout));
+                }
+                return Err(AskError::Timeout);
             }
             coro::wait(Some(deadline));
         }
+    }
+
+    fn take_value(&self) -> Result<Payload, AskError> {
+        self.1.set(true);
+        // SAFETY: VALUE is set, so the completer finished writing and never touches the cell
+        // again; `.1` makes sure the asker reads it once.
+        let v = unsafe { (*self.0.value.get()).take() };
+        v.unwrap_or(Err(AskError::Timeout))
     }
 
     fn close(&self) {
         if self.1.replace(true) {
             return;
         }
-        let old = std::mem::replace(&mut *self.0.state.lock(), SlotState::Closed);
-        drop(old);
+        // AcqRel: as in `wait`. If an answer arrived first, drop it here.
+        if self.0.state.fetch_or(CLOSED, Ordering::AcqRel) & VALUE != 0 {
+            // SAFETY: as in `take_value`.
+            let v = unsafe { (*self.0.value.get()).take() };
+            drop(v);
+        }
     }
 }
 

@@ -137,12 +137,20 @@ impl Runtime {
     }
 
     /// Runs `f` as the program's `main`: an actor-like turn (so it can send, ask and sleep without
-    /// blocking a worker). Blocks the calling thread until `f` returns or crashes.
+    /// blocking a worker). Blocks the calling thread until `f` returns or crashes. Must be called
+    /// from a plain thread (on a worker thread it returns an error instead of deadlocking).
     pub fn block_on<R, F>(&self, f: F) -> Result<R, CrashInfo>
     where
         R: Send + 'static,
         F: FnOnce() -> R + Send + 'static,
     {
+        if sched::on_worker_thread() {
+            // Blocking a worker on its own runtime could deadlock: refuse.
+            return Err(CrashInfo {
+                reason: "block_on called from a worker thread".into(),
+                location: "<runtime>".into(),
+            });
+        }
         let out = Arc::new(Mutex::new(None));
         let done: Arc<(Mutex<Option<ExitReason>>, parking_lot::Condvar)> = Arc::default();
         let d2 = done.clone();

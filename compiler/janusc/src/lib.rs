@@ -15,6 +15,7 @@ pub mod source_map;
 pub mod stdlib;
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use janus_sema::Program;
 use janus_syntax::Diagnostic;
@@ -34,6 +35,9 @@ pub struct Analysis {
     pub project: Project,
     /// The loaded program; `None` when there was no entry file to start from.
     pub program: Option<Program>,
+    /// What the checker found out about `program` (types and definitions, for lowering); its
+    /// diagnostics have been moved into [`Analysis::diagnostics`].
+    pub checked: Option<janus_sema::Checked>,
     /// Every diagnostic of every phase, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -50,21 +54,25 @@ pub fn analyze(path: &str) -> Result<Analysis, UsageError> {
     let mut diagnostics = Vec::new();
     let project = project::open(path, &mut sources, &mut diagnostics)?;
     let mut program = None;
+    let mut checked_program = None;
     if let Some(entry) = project.entry {
         let (loaded, load_diags) =
             loader::load_program(&mut sources, entry, &project.root, &project.root_display);
         diagnostics.extend(load_diags);
-        let checked = janus_sema::check_program(&loaded, project.manifest.as_ref());
+        let mut checked = janus_sema::check_program(&loaded, project.manifest.as_ref());
         // With a janus.toml that could not be used, "no janus.toml found" would mislead: the
         // manifest's own errors say what is wrong.
         let broken_manifest = project.manifest_found && project.manifest.is_none();
         diagnostics.extend(
-            checked.diagnostics.into_iter().filter(|d| !(broken_manifest && d.code == "W1001")),
+            std::mem::take(&mut checked.diagnostics)
+                .into_iter()
+                .filter(|d| !(broken_manifest && d.code == "W1001")),
         );
         program = Some(loaded);
+        checked_program = Some(checked);
     }
     sort(&mut diagnostics);
-    Ok(Analysis { sources, project, program, diagnostics })
+    Ok(Analysis { sources, project, program, checked: checked_program, diagnostics })
 }
 
 /// File order: diagnostics without a place first, then by file (in load order: manifest,
@@ -129,8 +137,18 @@ fn check(
             );
         }
     }
-    if analysis.has_errors() { 1 } else { 0 }
+    let status = if analysis.has_errors() { 1 } else { 0 };
+    if PROCESS_EXITS_AFTER_RUN.load(Ordering::Relaxed) {
+        // Freeing a large program's AST and tables node by node takes about a sixth of the
+        // whole check; the process is about to exit and the OS takes the memory back at once.
+        std::mem::forget(analysis);
+    }
+    status
 }
+
+/// Set by [`main_entry`]: the process exits as soon as [`run`] returns. In-process callers
+/// (tests, benches) leave it unset, so nothing leaks there.
+static PROCESS_EXITS_AFTER_RUN: AtomicBool = AtomicBool::new(false);
 
 /// Whether to colour output written to stderr: only on a terminal, never with `NO_COLOR` set.
 pub fn stderr_wants_color() -> bool {
@@ -142,6 +160,8 @@ pub fn main_entry() -> i32 {
     let args: Vec<String> =
         std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
     let color = stderr_wants_color();
+    // Relaxed suffices: set once on this thread before `run` reads it on the same thread.
+    PROCESS_EXITS_AFTER_RUN.store(true, Ordering::Relaxed);
     let status = run(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock(), color);
     let _ = std::io::stdout().flush();
     status

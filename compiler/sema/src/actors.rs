@@ -7,7 +7,7 @@ use crate::fx::FxMap;
 use janus_syntax::ast::*;
 use janus_syntax::{Diagnostic, Span};
 
-use crate::body::{Admits, Body, LocalKind};
+use crate::body::{Admits, Body, Hint, LocalKind};
 use crate::env::Env;
 use crate::items::DefKind;
 use crate::matching::CoverKind;
@@ -122,6 +122,15 @@ impl<'a> Env<'a> {
         let mut seen: FxMap<&str, Span> = a.params.iter().map(|p| (p.name, p.span)).collect();
         {
             let mut b = self.actor_body(id, format!("`{}`", def.name), &[]);
+            for m in &decl.members {
+                if let Member::Field(f) = m {
+                    b.hints.entry(&f.name.name).or_insert(Hint::Later {
+                        decl: f.name.span,
+                        what: "field",
+                        rule: "a field's initializer may use the parameters and the fields declared before it",
+                    });
+                }
+            }
             for m in &decl.members {
                 let Member::Field(f) = m else { continue };
                 self.check_field_tags(id, f);
@@ -326,20 +335,30 @@ impl<'a> Env<'a> {
                 if let Some(prev) = seen.insert(v.name, *p)
                     && prev != *p
                 {
-                    self.emit(
-                        Diagnostic::error(
-                            "E0611",
-                            format!(
-                                "`{}` gets `{}` from both `{}` and `{}`",
-                                def.name,
-                                v.name,
-                                self.def(prev).name,
-                                self.def(*p).name
-                            ),
-                        )
-                        .primary(a.decl.header_span, "variant names clash across protocols")
-                        .help("rename the variant in one of the protocols"),
-                    );
+                    let mut d = Diagnostic::error(
+                        "E0611",
+                        format!(
+                            "`{}` gets `{}` from both `{}` and `{}`",
+                            def.name,
+                            v.name,
+                            self.def(prev).name,
+                            self.def(*p).name
+                        ),
+                    )
+                    .primary(a.decl.header_span, "variant names clash across protocols")
+                    .help("rename the variant in one of the protocols");
+                    // Point at both declarations of the name.
+                    for owner in [prev, *p] {
+                        if let Some(decl) = self.enum_decls.get(&owner)
+                            && let Some(x) = decl.variants.iter().find(|x| x.name.name == v.name)
+                        {
+                            d = d.secondary(
+                                x.name.span,
+                                format!("`{}` in `{}`", v.name, self.def(owner).name),
+                            );
+                        }
+                    }
+                    self.emit(d);
                 }
             }
         }

@@ -7,6 +7,7 @@ use crate::fx::{FxMap, FxSet};
 use janus_syntax::{Diagnostic, Span};
 
 use crate::env::Env;
+use crate::suggest::Want;
 use crate::types::{DefId, Ty, assignable};
 
 /// The error sets a body may pass on.
@@ -37,6 +38,19 @@ pub struct Local<'a> {
     pub span: Span,
 }
 
+/// Why a name that is not in scope might still be what the user meant.
+#[derive(Clone, Debug)]
+pub enum Hint {
+    /// A local declared at this span, whose block, arm or loop has ended.
+    Ended(Span),
+    /// Declared after the code that used it (a later field or supervisor child).
+    Later {
+        decl: Span,
+        what: &'static str,
+        rule: &'static str,
+    },
+}
+
 pub struct Body<'e, 'a> {
     pub env: &'e Env<'a>,
     /// Module the code lives in.
@@ -46,6 +60,9 @@ pub struct Body<'e, 'a> {
     pub locals: Vec<Local<'a>>,
     names: FxMap<&'a str, Vec<u32>>,
     marks: Vec<usize>,
+    /// Names that are not in scope here but exist nearby (a local whose scope has ended, a
+    /// later field or child): an unknown name that is one of them is explained, not guessed.
+    pub hints: FxMap<&'a str, Hint>,
     /// The value part of the declared return type (`Void` for handlers).
     pub ret: Ty,
     pub admits: Admits,
@@ -62,6 +79,9 @@ pub struct Body<'e, 'a> {
     pub unknown: FxSet<String>,
     /// A constant initializer: only constant expressions.
     pub in_const: bool,
+    /// In the `match` being checked: an unguarded arm whose pattern is a bare name that is
+    /// also a constant (it binds; it does not compare), by arm index.
+    pub const_binding: Option<(usize, Span, &'a str)>,
     /// Patterns that failed to check in the current match (skip coverage then).
     pub pattern_errors: u32,
     /// Inside arguments of a call that failed to resolve: expressions that need an expected
@@ -81,6 +101,7 @@ impl<'e, 'a> Body<'e, 'a> {
             locals: Vec::new(),
             names: FxMap::default(),
             marks: Vec::new(),
+            hints: FxMap::default(),
             ret: Ty::Void,
             admits: Admits::Sets(Vec::new()),
             loops: Vec::new(),
@@ -90,6 +111,7 @@ impl<'e, 'a> Body<'e, 'a> {
             cap_holder: String::new(),
             unknown: FxSet::default(),
             in_const: false,
+            const_binding: None,
             pattern_errors: 0,
             lenient: 0,
             saw_syntax_error: false,
@@ -103,10 +125,11 @@ impl<'e, 'a> Body<'e, 'a> {
     pub fn pop_scope(&mut self) {
         let mark = self.marks.pop().unwrap_or(0);
         while self.locals.len() > mark {
-            if let Some(l) = self.locals.pop()
-                && let Some(stack) = self.names.get_mut(l.name)
-            {
-                stack.pop();
+            if let Some(l) = self.locals.pop() {
+                if let Some(stack) = self.names.get_mut(l.name) {
+                    stack.pop();
+                }
+                self.hints.insert(l.name, Hint::Ended(l.span));
             }
         }
     }
@@ -189,6 +212,10 @@ impl<'e, 'a> Body<'e, 'a> {
             (Ty::Int(_), Ty::F64) => {
                 Some("convert with `.to_f64()` (or write a float literal like `1.0`)".into())
             }
+            (Ty::Int(_), Ty::Duration) => {
+                Some("a number has no unit: write a duration such as `100ms` or `5s`".into())
+            }
+            (Ty::Int(_), Ty::Bool) => Some("compare explicitly, e.g. `n != 0`".into()),
             (Ty::Optional(inner), e) if assignable(inner, e) => {
                 Some("the value may be `null`: use `??` to give a default, or `match`".into())
             }
@@ -200,7 +227,7 @@ impl<'e, 'a> Body<'e, 'a> {
     }
 
     /// Reports an unknown name once per body.
-    pub fn unknown_name(&mut self, name: &str, span: Span, extra: &[&str]) {
+    pub fn unknown_name(&mut self, name: &str, span: Span, want: Want) {
         if !self.unknown.insert(name.to_string())
             || self.saw_syntax_error
             || self.env.is_poisoned(name)
@@ -220,16 +247,53 @@ impl<'e, 'a> Body<'e, 'a> {
             );
             return;
         }
-        let mut cands: Vec<&str> = self.local_names();
-        cands.extend(self.env.visible_names(self.mi));
-        cands.extend(extra.iter().copied());
-        if let Some(owner) = self.owner.and_then(|o| self.env.def(o).actor()) {
-            cands.extend(owner.helpers.keys().copied());
-        }
-        cands.extend(crate::builtins::BUILTIN_FUNCS.iter().copied());
         let mut d = Diagnostic::error("E0201", format!("unknown name `{name}`"))
             .primary(span, "not found in this scope");
-        if let Some(s) = crate::env::suggest(name, cands.into_iter()) {
+        match self.hints.get(name) {
+            Some(Hint::Ended(decl)) => {
+                d = d
+                    .secondary(*decl, format!("`{name}` is declared here, but its scope has ended"))
+                    .note("a name exists only until the end of the block, arm or loop that declares it");
+                self.emit(d);
+                return;
+            }
+            Some(Hint::Later { decl, what, rule }) => {
+                d = d
+                    .secondary(*decl, format!("{what} `{name}` is declared later, here"))
+                    .note(*rule);
+                self.emit(d);
+                return;
+            }
+            None => {}
+        }
+        // `import a.geometry as geo`, then `geometry.area(...)`.
+        let renamed = self.env.scopes.get(self.mi).and_then(|s| {
+            s.modules.iter().find_map(|(alias, t)| {
+                let path = &self.env.program.modules.get((*t)?)?.path;
+                (path.last().is_some_and(|l| l == name) && *alias != name)
+                    .then(|| (*alias, path.join(".")))
+            })
+        });
+        if let Some((alias, path)) = renamed {
+            d = d.help(format!(
+                "module `{path}` is imported as `{alias}`: use `{alias}` instead"
+            ));
+            self.emit(d);
+            return;
+        }
+        let mut cands: Vec<&str> = Vec::new();
+        if want == Want::Value {
+            cands.extend(self.local_names());
+            if let Some(owner) = self.owner.and_then(|o| self.env.def(o).actor()) {
+                cands.extend(owner.helpers.keys().copied());
+            }
+            cands.extend(crate::builtins::BUILTIN_FUNCS.iter().copied());
+            if let Some(scope) = self.env.scopes.get(self.mi) {
+                cands.extend(scope.variants.keys().copied());
+            }
+        }
+        cands.extend(self.env.names_of(self.mi, want));
+        if let Some(s) = crate::env::suggest(name, cands) {
             d = d.help(format!("did you mean `{s}`?"));
         }
         self.emit(d);

@@ -370,6 +370,23 @@ impl<'e, 'a> Body<'e, 'a> {
         if sig.mutates {
             self.check_place_root(base, base.span);
         }
+        // `contains` compares with `==`, which no `Reply` has (sets and maps cannot hold one).
+        if name.name == "contains"
+            && let Ty::List(t) = recv
+            && self.contains_reply(t, &mut Vec::new())
+        {
+            self.emit(
+                Diagnostic::error(
+                    "E0311",
+                    format!(
+                        "`contains` compares with `==`, which `{}` does not have",
+                        self.show(t)
+                    ),
+                )
+                .primary(span, "`Reply` has no equality")
+                .note("a `Reply` is a one-shot channel, not data"),
+            );
+        }
         if name.name == "sort"
             && let Ty::List(t) = recv
             && !self.ordered(t)

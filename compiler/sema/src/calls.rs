@@ -24,7 +24,7 @@ impl<'e, 'a> Body<'e, 'a> {
                 if let Some(l) = self.local(&id.name) {
                     let t = l.ty.clone();
                     if !t.has_error() {
-                        self.not_a_value(
+                        self.not_callable(
                             id.span,
                             format!(
                                 "`{}` is a value of type `{}`, not a function",
@@ -63,7 +63,7 @@ impl<'e, 'a> Body<'e, 'a> {
                                 .get(self.mi)
                                 .is_some_and(|s| s.variants.contains_key(id.name.as_str()));
                         if variant {
-                            self.not_a_value(
+                            self.not_callable(
                                 id.span,
                                 format!("`{}` is a variant, not a function", id.name),
                                 Some(format!(
@@ -72,7 +72,7 @@ impl<'e, 'a> Body<'e, 'a> {
                                 )),
                             );
                         } else {
-                            self.unknown_name(&id.name, id.span, &[]);
+                            self.unknown_name(&id.name, id.span, crate::suggest::Want::Value);
                         }
                         self.loose_args(args);
                         Ty::Error
@@ -82,7 +82,7 @@ impl<'e, 'a> Body<'e, 'a> {
             ExprKind::Field { base, name } => match self.try_static(callee) {
                 Static::Def(d) => self.call_def(d, args, e.span, name.span),
                 Static::Variant(..) => {
-                    self.not_a_value(
+                    self.not_callable(
                         callee.span,
                         format!("`{}` is a variant, not a function", name.name),
                         Some(format!(
@@ -106,7 +106,7 @@ impl<'e, 'a> Body<'e, 'a> {
             _ => {
                 let t = self.expr(callee, None);
                 if !t.has_error() {
-                    self.not_a_value(
+                    self.not_callable(
                         callee.span,
                         format!("a value of type `{}` cannot be called", self.show(&t)),
                         None,
@@ -231,7 +231,7 @@ impl<'e, 'a> Body<'e, 'a> {
                 Ty::Error
             }
             DefKind::Struct { .. } => {
-                self.not_a_value(
+                self.not_callable(
                     name_span,
                     format!("`{name}` is a struct, not a function"),
                     Some(format!("build it with `{name} {{ field: value }}`")),
@@ -240,9 +240,9 @@ impl<'e, 'a> Body<'e, 'a> {
                 Ty::Error
             }
             _ => {
-                self.not_a_value(
+                self.not_callable(
                     name_span,
-                    format!("`{name}` is a {} and cannot be called", def.describe()),
+                    format!("`{name}` is {} and cannot be called", def.a_kind()),
                     None,
                 );
                 self.loose_args(args);
@@ -289,12 +289,16 @@ impl<'e, 'a> Body<'e, 'a> {
                     match params.iter().position(|p| p.name == n.name) {
                         Some(j) if given[j].is_some() => {
                             named_errors = true;
+                            let first = given[j].map_or(a.span, |g| {
+                                g.name.as_ref().map_or(g.value.span, |x| x.span)
+                            });
                             self.emit(
                                 Diagnostic::error(
                                     "E0318",
                                     format!("argument `{}` is given twice", n.name),
                                 )
-                                .primary(n.span, "given again here"),
+                                .primary(n.span, "given again here")
+                                .secondary(first, "first given here"),
                             );
                             self.expr(&a.value, None);
                         }
@@ -310,6 +314,11 @@ impl<'e, 'a> Body<'e, 'a> {
                                 crate::env::suggest(&n.name, params.iter().map(|p| p.name))
                             {
                                 d = d.help(format!("did you mean `{s}`?"));
+                            } else if params.is_empty() {
+                                d = d.note(format!("`{callee}` takes no arguments"));
+                            } else {
+                                let names: Vec<&str> = params.iter().map(|p| p.name).collect();
+                                d = d.note(crate::matching::its("parameter", "parameters", &names));
                             }
                             self.emit(d);
                             self.expr(&a.value, None);

@@ -35,8 +35,16 @@ impl<'a> Env<'a> {
                 .collect();
             let mut d = Diagnostic::error("E0902", format!("unknown capability `{}`", c.name))
                 .primary(c.span, "not a capability");
+            let node_cap = self.manifest.is_some_and(|m| m.has_capability(&c.name));
             d = match suggest(&c.name, cands.into_iter()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
+                // A node capability from `janus.toml` is a placement requirement, not an effect.
+                None if node_cap => d
+                    .note(format!(
+                        "`{}` is a node capability from `janus.toml`: it says where code may run, not what it may do",
+                        c.name
+                    ))
+                    .help(format!("require it with `@requires(cap: [.{}])` on the declaration", c.name)),
                 None => d.help(format!(
                     "declare it with `capability {}`, or use one of Storage, Caching, Clock, Net",
                     c.name
@@ -101,7 +109,15 @@ impl<'a> Env<'a> {
                     v.cap
                 ));
             }
-            d = d.help(format!("add `with {}` to {}", v.cap, v.caller_decl));
+            d = if v.caller_decl.is_empty() {
+                // Supervisor code (child arguments, `on node`) holds no capabilities at all.
+                d.help(format!(
+                    "a supervisor holds no capabilities: let the child make this call itself (e.g. in its `on start`) and give the child `with {}`",
+                    v.cap
+                ))
+            } else {
+                d.help(format!("add `with {}` to {}", v.cap, v.caller_decl))
+            };
             self.emit(d);
         }
     }

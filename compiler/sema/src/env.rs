@@ -254,16 +254,6 @@ impl<'a> Env<'a> {
             .and_then(|s| s.modules.get(name).copied())
     }
 
-    /// Names visible in module `mi`, for did-you-mean.
-    pub fn visible_names(&self, mi: usize) -> Vec<&'a str> {
-        let mut v: Vec<&'a str> = Vec::new();
-        if let Some(s) = self.scopes.get(mi) {
-            v.extend(s.items.keys().copied());
-            v.extend(s.imported.keys().copied());
-        }
-        v
-    }
-
     pub fn is_std(&self, mi: usize) -> bool {
         self.scopes.get(mi).is_some_and(|s| s.is_std)
     }
@@ -346,7 +336,7 @@ impl<'a> Env<'a> {
                 } else {
                     "GrainRef["
                 });
-                self.write_sets(s, ps, false);
+                self.write_protocols(s, ps);
                 s.push(']');
             }
             Ty::Reply(t) => {
@@ -380,6 +370,23 @@ impl<'a> Env<'a> {
         if many && parens {
             s.push(')');
         }
+    }
+
+    /// The protocols of a reference, spelt as in `typing.md`: `WorkMsg + PingMsg`.
+    fn write_protocols(&self, s: &mut String, protos: &[DefId]) {
+        for (i, d) in protos.iter().enumerate() {
+            if i > 0 {
+                s.push_str(" + ");
+            }
+            s.push_str(self.def(*d).name);
+        }
+    }
+
+    /// Protocols joined with `+` (a reference speaking several of them).
+    pub fn show_protocols(&self, protos: &[DefId]) -> String {
+        let mut s = String::new();
+        self.write_protocols(&mut s, protos);
+        s
     }
 
     pub fn show_sets(&self, sets: &[DefId]) -> String {
@@ -424,19 +431,4 @@ fn source_bytes(program: &Program) -> usize {
         .sum()
 }
 
-/// The closest candidate to `name`, if any is close enough to be a likely typo.
-pub fn suggest<'s>(name: &str, candidates: impl Iterator<Item = &'s str>) -> Option<String> {
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        if c == name {
-            continue;
-        }
-        let score = strsim::jaro_winkler(name, c);
-        let dist = strsim::levenshtein(&name.to_lowercase(), &c.to_lowercase());
-        let close = dist <= (name.len().max(c.len()) / 3).max(1) || score > 0.88;
-        if close && best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| c.to_string())
-}
+pub use crate::suggest::suggest;

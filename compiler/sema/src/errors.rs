@@ -219,7 +219,7 @@ impl<'e, 'a> Body<'e, 'a> {
                             ),
                         )
                         .primary(span, "a value is needed")
-                        .help(format!("return a `{}`", self.show(&ret))),
+                        .help(format!("return a value of type `{}`", self.show(&ret))),
                     );
                 }
             }
@@ -227,14 +227,28 @@ impl<'e, 'a> Body<'e, 'a> {
                 if matches!(ret, Ty::Void) {
                     let t = self.expr_u(e, None);
                     if !matches!(t, Ty::Void | Ty::Never | Ty::Error) {
-                        self.emit(
+                        // Handlers, hooks and field initializers of actors are not functions:
+                        // they have no return type to declare.
+                        let handler = self.owner.is_some() && self.fn_def.is_none();
+                        let d = if handler {
+                            Diagnostic::error(
+                                "E0309",
+                                "`return` in a `receive` arm or hook takes no value",
+                            )
+                            .primary(e.span, "unexpected return value")
+                            .help("remove the value; to answer an `ask`, use `reply.send(value)`")
+                        } else {
                             Diagnostic::error(
                                 "E0309",
                                 format!("{} returns nothing, but a value is returned", self.name),
                             )
                             .primary(e.span, "unexpected return value")
-                            .help("remove the value, or declare a return type"),
-                        );
+                            .help(format!(
+                                "remove the value, or declare a return type: `-> {}`",
+                                self.show(&t)
+                            ))
+                        };
+                        self.emit(d);
                     }
                     return Ty::Never;
                 }

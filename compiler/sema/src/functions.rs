@@ -61,14 +61,19 @@ impl<'a> Env<'a> {
             .attrs
             .iter()
             .any(|a| a.path.len() == 1 && a.path[0].name == "intrinsic");
+        // One mistake, one diagnostic: a bodiless `@intrinsic` outside std is reported as the
+        // misplaced attribute only, not also as a missing body.
         if intrinsic && !self.is_std(def.module) {
             self.emit(
                 Diagnostic::error("E0108", "`@intrinsic` is reserved for the standard library")
-                    .primary(f.decl.name.span, "not in a `std` module"),
+                    .primary(f.decl.name.span, "not in a `std` module")
+                    .help(if f.decl.body.is_none() {
+                        "remove `@intrinsic` and give the function a body: `do ... end`"
+                    } else {
+                        "remove `@intrinsic`"
+                    }),
             );
-        }
-        self.check_with_caps(&f.decl.caps);
-        if f.decl.body.is_none() && !(intrinsic && self.is_std(def.module)) {
+        } else if f.decl.body.is_none() && !intrinsic {
             self.emit(
                 Diagnostic::error("E0108", format!("function `{}` has no body", def.name))
                     .primary(f.decl.name.span, "missing `do ... end`")
@@ -77,6 +82,7 @@ impl<'a> Env<'a> {
                     ),
             );
         }
+        self.check_with_caps(&f.decl.caps);
         let mut b = Body::new(self, def.module, format!("`{}`", def.name));
         b.caps = f.caps.clone();
         b.cap_holder = format!("`{}`", def.name);

@@ -71,8 +71,18 @@ impl<'a> Env<'a> {
             if !MEMORY_TAGS.contains(&tag.as_str()) {
                 let mut d = Diagnostic::error("E0802", format!("unknown memory tag `@{tag}`"))
                     .primary(attr.span, "not a memory tag");
-                if let Some(s) = suggest(&tag, MEMORY_TAGS.iter().copied()) {
-                    d = d.help(format!("did you mean `@{s}`?"));
+                // `@Volatile.Forever`: the first half names the tag family.
+                let same_family = MEMORY_TAGS
+                    .iter()
+                    .find(|t| t.split('.').next() == path.first().copied())
+                    .map(|t| t.to_string());
+                match same_family.or_else(|| suggest(&tag, MEMORY_TAGS.iter().copied())) {
+                    Some(s) => d = d.help(format!("did you mean `@{s}`?")),
+                    None => {
+                        d = d.note(
+                            "memory tags: `@Volatile.Ephemeral`, `@Session.Replicated`, `@Local.Exclusive`",
+                        )
+                    }
                 }
                 self.emit(d);
                 continue;

@@ -132,6 +132,17 @@ impl<'a> Def<'a> {
         }
     }
 
+    /// [`Def::describe`] with its article: "an actor", "a struct".
+    pub fn a_kind(&self) -> String {
+        let k = self.describe();
+        let article = if k.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {k}")
+    }
+
     pub fn variants(&self) -> Option<&[VariantTy<'a>]> {
         match &self.kind {
             DefKind::Enum { variants, .. } => Some(variants),

@@ -34,6 +34,7 @@ mod placement;
 mod resolve;
 mod signatures;
 mod stmt;
+mod suggest;
 mod supervisors;
 pub mod types;
 

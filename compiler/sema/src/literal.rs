@@ -47,7 +47,11 @@ impl<'e, 'a> Body<'e, 'a> {
                         }
                         None => {
                             if self.local(&f.name.name).is_none() {
-                                self.unknown_name(&f.name.name, f.name.span, &[]);
+                                self.unknown_name(
+                                    &f.name.name,
+                                    f.name.span,
+                                    crate::suggest::Want::Value,
+                                );
                             }
                         }
                     }
@@ -110,9 +114,9 @@ impl<'e, 'a> Body<'e, 'a> {
                                 Diagnostic::error(
                                     "E0307",
                                     format!(
-                                        "`{}` is a {}, not a struct or variant",
+                                        "`{}` is {}, not a struct or variant",
                                         def.name,
-                                        def.describe()
+                                        def.a_kind()
                                     ),
                                 )
                                 .primary(id.span, "cannot build a literal of this"),
@@ -152,6 +156,7 @@ impl<'e, 'a> Body<'e, 'a> {
                                 std::slice::from_ref(id),
                                 "E0202",
                                 "type",
+                                crate::suggest::Want::Type,
                             );
                         }
                         None
@@ -168,9 +173,9 @@ impl<'e, 'a> Body<'e, 'a> {
                             Diagnostic::error(
                                 "E0307",
                                 format!(
-                                    "`{}` is a {}, not a struct or variant",
+                                    "`{}` is {}, not a struct or variant",
                                     def.name,
-                                    def.describe()
+                                    def.a_kind()
                                 ),
                             )
                             .primary(path.span, "cannot build a literal of this"),
@@ -256,7 +261,15 @@ impl<'e, 'a> Body<'e, 'a> {
                     format!("missing field{s} {} in `{}`", list.join(", "), t.shown),
                 )
                 .primary(span, format!("missing field{s}"))
-                .help("every field must be given a value"),
+                .help(format!(
+                    "add {}: `{}`",
+                    if missing.len() == 1 { "it" } else { "them" },
+                    missing
+                        .iter()
+                        .map(|m| format!("{m}: ..."))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             );
         }
     }
@@ -270,7 +283,7 @@ impl<'e, 'a> Body<'e, 'a> {
                 if let Some((d, vi)) = self.find_variant(expected, &id.name) {
                     return self.variant_value(d, vi, id.span);
                 }
-                self.unknown_name(&id.name, id.span, &[]);
+                self.unknown_name(&id.name, id.span, crate::suggest::Want::Value);
                 Ty::Error
             }
         }

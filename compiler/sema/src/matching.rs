@@ -84,7 +84,20 @@ impl<'e, 'a> Body<'e, 'a> {
                 hi: scrutinee.span.hi.max(e.span.lo),
                 ..e.span
             };
+            self.const_binding = arms
+                .iter()
+                .enumerate()
+                .find_map(|(i, a)| match &a.pattern.kind {
+                    PatternKind::Binding(id) if a.guard.is_none() => matches!(
+                        self.env.lookup(self.mi, &id.name),
+                        crate::env::Lookup::Def(d)
+                            if matches!(self.env.def(d).kind, DefKind::Const { .. })
+                    )
+                    .then_some((i, id.span, id.name.as_str())),
+                    _ => None,
+                });
             self.coverage(&st, &lowered, &spans, kw, CoverKind::Match);
+            self.const_binding = None;
         }
         if !value {
             return if all_never { Ty::Never } else { Ty::Void };
@@ -119,8 +132,9 @@ impl<'e, 'a> Body<'e, 'a> {
             let id = lower_shape(self.env, table, memo, st);
             exhaustive::check(table, id, arms)
         };
-        if let Some(first) = cov.missing.first() {
-            let mut listed: Vec<String> = cov.missing.iter().map(|m| format!("`{m}`")).collect();
+        let missing: Vec<String> = cov.missing.iter().map(|m| unmark(m)).collect();
+        if let Some(first) = missing.first() {
+            let mut listed: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
             if cov.more_missing {
                 listed.push("more".into());
             }
@@ -141,14 +155,33 @@ impl<'e, 'a> Body<'e, 'a> {
         }
         for i in cov.unreachable {
             if let Some(s) = pat_spans.get(i) {
-                self.emit(
-                    Diagnostic::warning("W0401", "unreachable arm")
-                        .primary(*s, "earlier arms already cover every value this matches")
-                        .help("remove this arm or move it before the arms that cover it"),
-                );
+                let mut d = Diagnostic::warning("W0401", "unreachable arm")
+                    .primary(*s, "earlier arms already cover every value this matches");
+                match self.const_binding {
+                    // `LIMIT => ...` binds a new `LIMIT`, which matches everything.
+                    Some((c, span, name)) if c < i => {
+                        d = d
+                            .secondary(
+                                span,
+                                format!("this binds a new name `{name}`, matching any value; it does not compare with the constant"),
+                            )
+                            .help(format!("to compare with the constant, use a guard: `x when x == {name} => ...`"));
+                    }
+                    _ => d = d.help("remove this arm or move it before the arms that cover it"),
+                }
+                self.emit(d);
             }
         }
     }
+}
+
+/// Marks a variant name that is already qualified (see [`lower_shape`]); never in source text.
+const QUALIFIED: char = '\u{1}';
+
+/// A witness as the user writes it: qualified variants lose the leading dot.
+fn unmark(w: &str) -> String {
+    w.replace(&format!(".{QUALIFIED}"), "")
+        .replace(QUALIFIED, "")
 }
 
 /// Which construct a coverage problem is reported for.
@@ -156,6 +189,21 @@ impl<'e, 'a> Body<'e, 'a> {
 pub enum CoverKind {
     Match,
     Receive,
+}
+
+/// `` `a`, `b` and `c` ``: names as code, joined for a sentence.
+pub(crate) fn code_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    join_words(&quoted)
+}
+
+/// "its only field is `x`" / "its fields are `x` and `y`".
+pub(crate) fn its(singular: &str, plural: &str, names: &[&str]) -> String {
+    if names.len() == 1 {
+        format!("its only {singular} is {}", code_list(names))
+    } else {
+        format!("its {plural} are {}", code_list(names))
+    }
 }
 
 pub(crate) fn join_words(items: &[String]) -> String {
@@ -215,8 +263,17 @@ pub fn lower_shape(
             for s in sets {
                 if let Some(vs) = env.def(*s).variants() {
                     for v in vs {
+                        // Several sets may share a variant name, and `.V` is then ambiguous
+                        // (E0207): missing cases must be written qualified to be pasteable.
+                        // The witness printer writes `.name`; the marker lets `coverage` turn
+                        // `.<marker>Set.V` into `Set.V`.
+                        let name = if sets.len() > 1 {
+                            format!("{QUALIFIED}{}.{}", env.def(*s).name, v.name)
+                        } else {
+                            v.name.to_string()
+                        };
                         variants.push(VariantShape {
-                            name: v.name.to_string(),
+                            name,
                             fields: v
                                 .field_list()
                                 .iter()

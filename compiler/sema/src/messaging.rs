@@ -7,6 +7,7 @@ use janus_syntax::{Diagnostic, Span};
 
 use crate::body::Body;
 use crate::env::Lookup;
+use crate::expr::tail_span as tail_span_of;
 use crate::items::DefKind;
 use crate::names::Static;
 use crate::types::{DefId, Ty, assignable};
@@ -26,7 +27,7 @@ impl<'e, 'a> Body<'e, 'a> {
     }
 
     fn proto_names(&self, protos: &[DefId]) -> String {
-        self.env.show_sets(protos).replace(" | ", " + ")
+        self.env.show_protocols(protos)
     }
 
     fn not_in_protocol(&self, protos: &[DefId], name: &str, span: Span) {
@@ -49,10 +50,32 @@ impl<'e, 'a> Body<'e, 'a> {
             ),
         )
         .primary(span, "not in the receiver's protocol");
-        if let Some(s) = crate::env::suggest(name, names.iter().copied()) {
+        // The name exists, in another type: say where, instead of guessing a near name.
+        let elsewhere: Vec<String> = self
+            .env
+            .scopes
+            .get(self.mi)
+            .and_then(|s| s.variants.get(name))
+            .map(|vs| {
+                vs.iter()
+                    .filter(|(d, _)| !protos.contains(d))
+                    .map(|(d, _)| format!("`{}`", self.env.def(*d).name))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !elsewhere.is_empty() {
+            d = d.note(format!(
+                "`{name}` is a variant of {}; the receiver speaks `{}`",
+                crate::matching::join_words(&elsewhere),
+                self.proto_names(protos)
+            ));
+        } else if let Some(s) = crate::env::suggest(name, names.iter().copied()) {
             d = d.help(format!("did you mean `{s}`?"));
         } else if !names.is_empty() {
-            d = d.note(format!("the protocol has: {}", names.join(", ")));
+            d = d.note(format!(
+                "the protocol has {}",
+                crate::matching::code_list(&names)
+            ));
         }
         self.emit(d);
     }
@@ -128,7 +151,7 @@ impl<'e, 'a> Body<'e, 'a> {
                     Diagnostic::error(
                         "E0601",
                         format!(
-                            "cannot send a `{}` to a receiver of `{}`",
+                            "cannot send a value of type `{}` to a receiver of `{}`",
                             self.show(other),
                             self.proto_names(protos)
                         ),
@@ -154,17 +177,20 @@ impl<'e, 'a> Body<'e, 'a> {
                     self.expect(&a.value, &Ty::Duration);
                 }
                 Some(n) => {
+                    let help = if !allow_timeout {
+                        "`send` takes one message".to_string()
+                    } else if crate::env::suggest(&n.name, ["timeout"]).is_some() {
+                        "did you mean `timeout`?".to_string()
+                    } else {
+                        "`ask` takes the request and an optional `timeout:`".to_string()
+                    };
                     self.emit(
                         Diagnostic::error(
                             "E0318",
                             format!("`{what}` has no argument named `{}`", n.name),
                         )
                         .primary(n.span, "unknown argument name")
-                        .help(if allow_timeout {
-                            "`ask` takes the request and an optional `timeout:`"
-                        } else {
-                            "`send` takes one message"
-                        }),
+                        .help(help),
                     );
                     self.expr(&a.value, None);
                 }
@@ -280,11 +306,11 @@ impl<'e, 'a> Body<'e, 'a> {
                 )
             };
             let mut d = Diagnostic::error("E0602", msg).primary(v.span, "not a request");
-            if replies.is_empty() {
-                d = d.help(
-                    "use `send` for messages without a reply, or add a field `reply: Reply[T]`",
-                );
-            }
+            d = if replies.is_empty() {
+                d.help("use `send` for messages without a reply, or add a field `reply: Reply[T]`")
+            } else {
+                d.help("`ask` fills in exactly one `Reply` field: keep one, or use `send` and fill them yourself")
+            };
             self.emit(d);
             if let Some(fs) = fields {
                 self.lit_fields(&target, fs, None, v.span);
@@ -343,7 +369,7 @@ impl<'e, 'a> Body<'e, 'a> {
                 Diagnostic::error(
                     "E0610",
                     format!(
-                        "this reply expects a `{}`, found `{}`",
+                        "mismatched reply: this reply expects `{}`, found `{}`",
                         self.show(t),
                         self.show(&found)
                     ),
@@ -365,7 +391,7 @@ impl<'e, 'a> Body<'e, 'a> {
                     Lookup::Def(d) => Some(d),
                     Lookup::Poison => None,
                     Lookup::NotFound => {
-                        self.unknown_name(&id.name, id.span, &[]);
+                        self.unknown_name(&id.name, id.span, crate::suggest::Want::Spawnable);
                         None
                     }
                 }
@@ -374,19 +400,32 @@ impl<'e, 'a> Body<'e, 'a> {
                 Static::Def(d) => Some(d),
                 Static::Poison | Static::Reported => None,
                 _ => {
-                    self.spawn_non_actor(callee.span, "this");
+                    self.spawn_non_actor(callee.span, None, None);
                     None
                 }
             },
             _ => {
                 self.expr(callee, None);
-                self.spawn_non_actor(callee.span, "this");
+                self.spawn_non_actor(callee.span, None, None);
                 None
             }
         };
         if let Some(n) = on {
             if !matches!(n.kind, ExprKind::Str(_)) {
-                self.expect(n, &Ty::NodeId);
+                let t = self.expr(n, Some(&Ty::NodeId));
+                if matches!(t, Ty::Str) {
+                    // Only a literal node name can be checked against the manifest.
+                    self.emit(
+                        Diagnostic::error(
+                            "E0301",
+                            "mismatched types: expected `NodeId`, found `String`",
+                        )
+                        .primary(tail_span_of(n), "expected `NodeId`")
+                        .help("`on` takes a `NodeId` (e.g. from `node()`) or a string literal naming a node: `on \"n1\"`"),
+                    );
+                } else {
+                    self.coerce(&t, &Ty::NodeId, tail_span_of(n));
+                }
             } else {
                 self.env.record(n.span, &Ty::NodeId);
             }
@@ -427,8 +466,10 @@ impl<'e, 'a> Body<'e, 'a> {
                 Ty::Supervisor(d)
             }
             _ => {
-                let what = format!("`{name}` is a {}", def.describe());
-                self.spawn_non_actor(callee.span, &what);
+                let what = format!("`{name}`: it is {}", def.a_kind());
+                let help = matches!(def.kind, DefKind::Func(_))
+                    .then(|| format!("a function runs when it is called: `{name}(...)`"));
+                self.spawn_non_actor(callee.span, Some(&what), help);
                 self.loose_args(args);
                 return Ty::Error;
             }
@@ -438,13 +479,18 @@ impl<'e, 'a> Body<'e, 'a> {
         result
     }
 
-    fn spawn_non_actor(&self, span: Span, what: &str) {
+    /// E0608; `what` names the target and says what it is ("`work`: it is a function").
+    fn spawn_non_actor(&self, span: Span, what: Option<&str>, help: Option<String>) {
+        let msg = match what {
+            Some(w) => format!("cannot spawn {w}, not an actor or supervisor"),
+            None => "`spawn` needs an actor or supervisor".to_string(),
+        };
         self.emit(
-            Diagnostic::error(
-                "E0608",
-                format!("`spawn` needs an actor or supervisor, but {what} is not one"),
-            )
-            .primary(span, "cannot be spawned"),
+            Diagnostic::error("E0608", msg)
+                .primary(span, "cannot be spawned")
+                .help(help.unwrap_or_else(|| {
+                    "`spawn` starts an actor or supervisor: `spawn Name(args)`".to_string()
+                })),
         );
     }
 }

@@ -100,18 +100,20 @@ impl<'e, 'a> Body<'e, 'a> {
             if !fields.is_empty() && self.lenient == 0 {
                 let names: Vec<String> =
                     fields.iter().map(|f| format!("{}: ...", f.name)).collect();
-                self.emit(
-                    Diagnostic::error(
-                        "E0303",
-                        format!("`{}.{}` needs its fields", def.name, v.name),
-                    )
-                    .primary(span, "missing fields")
-                    .help(format!(
-                        "write `{} {{ {} }}`",
+                let mut d = Diagnostic::error(
+                    "E0303",
+                    format!("`{}.{}` needs its fields", def.name, v.name),
+                )
+                .primary(span, "missing fields")
+                .help(format!("write `{} {{ {} }}`", v.name, names.join(", ")));
+                if fields.iter().any(|f| matches!(f.ty, Ty::Reply(_))) {
+                    d = d.note(format!(
+                        "`{}` carries a `Reply`: to get the answer, use `ask`, which fills it in: `r.ask({})`",
                         v.name,
-                        names.join(", ")
-                    )),
-                );
+                        v.name
+                    ));
+                }
+                self.emit(d);
             }
         }
         Ty::Def(d)
@@ -163,8 +165,17 @@ impl<'e, 'a> Body<'e, 'a> {
             );
             return Ty::Error;
         }
-        self.unknown_name(name, id.span, &[]);
+        self.unknown_name(name, id.span, crate::suggest::Want::Value);
         Ty::Error
+    }
+
+    /// E0307 for something called that cannot be.
+    pub fn not_callable(&self, span: Span, msg: String, help: Option<String>) {
+        let mut d = Diagnostic::error("E0307", msg).primary(span, "not a function");
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.emit(d);
     }
 
     pub fn not_a_value(&self, span: Span, msg: String, help: Option<String>) {
@@ -220,10 +231,25 @@ impl<'e, 'a> Body<'e, 'a> {
                 Ty::Error
             }
             _ => {
+                let help = match &def.kind {
+                    DefKind::Struct { fields, .. } => Some(format!(
+                        "build one: `{name} {{ {} }}`",
+                        fields
+                            .iter()
+                            .map(|f| format!("{}: ...", f.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                    DefKind::Enum { .. } => def
+                        .variants()
+                        .and_then(|vs| vs.first())
+                        .map(|v| format!("write one of its variants, e.g. `{name}.{}`", v.name)),
+                    _ => None,
+                };
                 self.not_a_value(
                     span,
-                    format!("`{name}` is a {}, not a value", def.describe()),
-                    None,
+                    format!("`{name}` is {}, not a value", def.a_kind()),
+                    help,
                 );
                 Ty::Error
             }
@@ -278,7 +304,7 @@ impl<'e, 'a> Body<'e, 'a> {
         )
         .primary(id.span, "unknown variant");
         if let Some(s) = crate::env::suggest(&id.name, names.into_iter()) {
-            d = d.help(format!("did you mean `.{s}`?"));
+            d = d.help(format!("did you mean `{s}`?"));
         }
         self.emit(d);
     }
@@ -312,6 +338,7 @@ impl<'e, 'a> Body<'e, 'a> {
                                     &[a.clone(), name.clone()],
                                     "E0201",
                                     "name",
+                                    crate::suggest::Want::Any,
                                 );
                                 Static::Reported
                             }
@@ -419,9 +446,9 @@ impl<'e, 'a> Body<'e, 'a> {
                             )
                             .primary(name.span, "unknown field")
                             .help(format!(
-                                "`{}` is a {}; use `match` to read the fields of its variants",
+                                "`{}` is {}; use `match` to read the fields of its variants",
                                 def.name,
-                                def.describe()
+                                def.a_kind()
                             )),
                         );
                         Ty::Error
@@ -453,7 +480,7 @@ impl<'e, 'a> Body<'e, 'a> {
         if let Some(s) = crate::env::suggest(&name.name, names.iter().copied()) {
             d = d.help(format!("did you mean `{s}`?"));
         } else if !names.is_empty() {
-            d = d.note(format!("its fields: {}", names.join(", ")));
+            d = d.note(crate::matching::its("field", "fields", names));
         }
         self.emit(d);
     }

@@ -251,8 +251,13 @@ impl<'e, 'a> Body<'e, 'a> {
                 }
                 Lookup::NotFound => {
                     self.pattern_errors += 1;
-                    self.env
-                        .report_unknown_path(self.mi, &path.qualifier, "E0202", "type");
+                    self.env.report_unknown_path(
+                        self.mi,
+                        &path.qualifier,
+                        "E0202",
+                        "type",
+                        crate::suggest::Want::Type,
+                    );
                     self.bind_all_error(p, binds);
                     return Pat::Wild;
                 }
@@ -265,7 +270,7 @@ impl<'e, 'a> Body<'e, 'a> {
             if !fits {
                 self.bind_all_error(p, binds);
                 let name = self.env.def(d).name;
-                return self.pattern_mismatch(p.span, &format!("a `{name}` pattern"), ty);
+                return self.pattern_mismatch(p.span, &format!("a pattern of type `{name}`"), ty);
             }
             match self.find_variant(&Ty::Def(d), &path.name.name) {
                 Some(x) => x,
@@ -305,13 +310,11 @@ impl<'e, 'a> Body<'e, 'a> {
         };
         self.env.record_variant(p.span, d, vi);
         let def = self.env.def(d);
-        let owner_name = def.name;
-        let vfields = def
-            .variants()
-            .and_then(|vs| vs.get(vi))
-            .map(|v| v.field_list().to_vec())
-            .unwrap_or_default();
-        let pats = self.field_pats(owner_name, &vfields, fields, binds, m);
+        let variant = def.variants().and_then(|vs| vs.get(vi));
+        // Messages about fields name the variant, not just its type: `Shape.Rect`.
+        let owner_name = format!("{}.{}", def.name, variant.map_or("", |v| v.name));
+        let vfields = variant.map(|v| v.field_list().to_vec()).unwrap_or_default();
+        let pats = self.field_pats(&owner_name, &vfields, fields, binds, m);
         self.variant_pat_index(ty, d, vi, pats)
     }
 
@@ -392,7 +395,11 @@ impl<'e, 'a> Body<'e, 'a> {
                                 .map_or(Span::default(), |x| x.span)
                                 .to(ps.last().map_or(Span::default(), |x| x.span)),
                             "wrong number of fields",
-                        ),
+                        )
+                        .help(format!(
+                            "match the fields by name, leaving out those you do not need: `{{ {} }}`",
+                            decl.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+                        )),
                     );
                     for x in ps {
                         self.bind_all_error(x, binds);

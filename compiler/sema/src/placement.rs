@@ -84,17 +84,28 @@ impl<'a> Env<'a> {
     }
 
     fn check_mailbox(&self, attr: &Attribute) {
-        let ok = match attr.args.as_deref() {
-            Some([a]) => {
-                a.name.as_ref().is_some_and(|n| n.name == "capacity")
-                    && matches!(a.value.kind, ExprKind::Int(n) if n >= 1)
+        // Point at what is wrong: an extra or misnamed argument, or the capacity value.
+        let problem: Option<(Span, &str)> = match attr.args.as_deref() {
+            Some([a]) if a.name.as_ref().is_some_and(|n| n.name == "capacity") => {
+                match a.value.kind {
+                    ExprKind::Int(n) if n >= 1 => None,
+                    ExprKind::Int(_) => Some((a.value.span, "the capacity must be at least 1")),
+                    _ => Some((a.value.span, "not an integer literal")),
+                }
             }
-            _ => false,
+            Some(args) => match args
+                .iter()
+                .find(|a| a.name.as_ref().is_none_or(|n| n.name != "capacity"))
+            {
+                Some(extra) => Some((extra.span, "`@mailbox` takes only `capacity:`")),
+                None => Some((attr.span, "`capacity:` is given more than once")),
+            },
+            None => Some((attr.span, "no capacity given")),
         };
-        if !ok {
+        if let Some((span, label)) = problem {
             self.emit(
                 Diagnostic::error("E0613", "invalid `@mailbox`: expected `@mailbox(capacity: N)` with an integer literal N >= 1")
-                    .primary(attr.span, "invalid mailbox capacity"),
+                    .primary(span, label),
             );
         }
     }

@@ -6,6 +6,7 @@ use janus_syntax::{Diagnostic, Span};
 
 use crate::env::{Env, Lookup, suggest};
 use crate::items::DefKind;
+use crate::suggest::Want;
 use crate::types::{DefId, Ty};
 
 /// Where a type expression appears: only a function's return type may be an error union.
@@ -15,10 +16,10 @@ pub enum TyPos {
     Value,
 }
 
-const PRIMITIVES: &[&str] = &[
+pub(crate) const PRIMITIVES: &[&str] = &[
     "i64", "i32", "u64", "f64", "bool", "String", "Bytes", "void", "Duration", "Instant", "NodeId",
 ];
-const GENERICS: &[&str] = &[
+pub(crate) const GENERICS: &[&str] = &[
     "Map", "HashMap", "Set", "Option", "ActorRef", "GrainRef", "Reply",
 ];
 
@@ -38,8 +39,16 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// Reports a path that named nothing: E0205 inside a known module, else `code`.
-    pub fn report_unknown_path(&self, mi: usize, path: &[Ident], code: &'static str, what: &str) {
+    /// Reports a path that named nothing: E0205 inside a known module, else `code`. Only
+    /// names of kind `want` are offered as suggestions.
+    pub fn report_unknown_path(
+        &self,
+        mi: usize,
+        path: &[Ident],
+        code: &'static str,
+        what: &str,
+        want: Want,
+    ) {
         let Some(last) = path.last() else { return };
         if self.in_bodies.get() && self.is_poisoned(&path[0].name) {
             return;
@@ -48,30 +57,49 @@ impl<'a> Env<'a> {
         if let [m, name] = path
             && let Some(Some(t)) = self.module_alias(mi, &m.name)
         {
-            let cands: Vec<&str> = self.scopes[t].items.keys().copied().collect();
+            let cands = self.names_in(t, want);
             let mut d = Diagnostic::error(
                 "E0205",
                 format!("module `{}` has no `{}`", m.name, name.name),
             )
             .primary(name.span, "not found in this module");
-            if let Some(s) = suggest(&name.name, cands.into_iter()) {
-                d = d.help(format!("did you mean `{s}`?"));
+            if let Some(s) = suggest(&name.name, cands) {
+                d = d.help(format!("did you mean `{}.{s}`?", m.name));
             }
             self.emit(d);
             return;
         }
-        let mut cands = self.visible_names(mi);
-        if code == "E0202" {
+        let mut cands = self.names_of(mi, want);
+        if want == Want::Type {
             cands.extend(PRIMITIVES.iter().copied());
             cands.extend(GENERICS.iter().copied());
         }
         let shown: Vec<&str> = path.iter().map(|i| i.name.as_str()).collect();
         let mut d = Diagnostic::error(code, format!("unknown {what} `{}`", shown.join(".")))
             .primary(last.span.to(path[0].span), format!("not a known {what}"));
-        if let Some(s) = suggest(&last.name, cands.into_iter()) {
+        if let Some(s) = suggest(&last.name, cands) {
             d = d.help(format!("did you mean `{s}`?"));
+        } else if want == Want::Protocol {
+            d = d.help("declare the protocol with `message Name { ... }`");
         }
         self.emit(d);
+    }
+
+    /// A type expression that should name a message protocol (`implements M`, the argument
+    /// of `ActorRef[M]`): an unknown name is reported as an unknown protocol, with only
+    /// protocols as suggestions.
+    pub fn resolve_protocol_type(&self, mi: usize, t: &TypeExpr) -> Ty {
+        if let TypeExprKind::Named { path, args } = &t.kind
+            && args.is_empty()
+            && self.resolve_def_path(mi, path) == Lookup::NotFound
+            && !(path.len() == 1
+                && (PRIMITIVES.contains(&path[0].name.as_str())
+                    || GENERICS.contains(&path[0].name.as_str())))
+        {
+            self.report_unknown_path(mi, path, "E0202", "message protocol", Want::Protocol);
+            return Ty::Error;
+        }
+        self.resolve_type(mi, t, TyPos::Value)
     }
 
     pub fn resolve_type(&self, mi: usize, t: &TypeExpr, pos: TyPos) -> Ty {
@@ -139,9 +167,9 @@ impl<'a> Env<'a> {
                     Diagnostic::error(
                         "E0506",
                         format!(
-                            "`{}` is a {}, not an error set",
+                            "`{}` is {}, not an error set",
                             self.def(d).name,
-                            self.def(d).describe()
+                            self.def(d).a_kind()
                         ),
                     )
                     .primary(e.span, "not an error set")
@@ -155,18 +183,11 @@ impl<'a> Env<'a> {
                     self.poison(&first.name);
                 }
                 let shown: Vec<&str> = path.iter().map(|i| i.name.as_str()).collect();
-                let cands: Vec<&str> = self
-                    .visible_names(mi)
-                    .into_iter()
-                    .chain(["AskError", "ParseError"])
-                    .collect();
+                let cands = self.names_of(mi, Want::ErrorSet);
                 let mut d =
                     Diagnostic::error("E0506", format!("unknown error set `{}`", shown.join(".")))
                         .primary(e.span, "not a known error set");
-                if let Some(s) = path
-                    .last()
-                    .and_then(|l| suggest(&l.name, cands.into_iter()))
-                {
+                if let Some(s) = path.last().and_then(|l| suggest(&l.name, cands)) {
                     d = d.help(format!("did you mean `{s}`?"));
                 }
                 self.emit(d);
@@ -196,7 +217,7 @@ impl<'a> Env<'a> {
             Lookup::Def(d) => d,
             Lookup::Poison => return Ty::Error,
             Lookup::NotFound => {
-                self.report_unknown_path(mi, path, "E0202", "type");
+                self.report_unknown_path(mi, path, "E0202", "type", Want::Type);
                 return Ty::Error;
             }
         };
@@ -228,10 +249,9 @@ impl<'a> Env<'a> {
                 let mut diag = Diagnostic::error(
                     "E0202",
                     format!(
-                        "`{}` is {} {}, not a type",
+                        "`{}` is {}, not a type",
                         self.def(d).name,
-                        article(self.def(d).describe()),
-                        self.def(d).describe()
+                        self.def(d).a_kind()
                     ),
                 )
                 .primary(span, "not a type");
@@ -254,9 +274,9 @@ impl<'a> Env<'a> {
                     Diagnostic::error(
                         "E0202",
                         format!(
-                            "`{}` is a {}, not a type",
+                            "`{}` is {}, not a type",
                             self.def(d).name,
-                            self.def(d).describe()
+                            self.def(d).a_kind()
                         ),
                     )
                     .primary(span, "not a type"),
@@ -318,9 +338,16 @@ impl<'a> Env<'a> {
             }
             return Some(Ty::Error);
         }
+        let protocol_arg = matches!(name, "ActorRef" | "GrainRef");
         let ts: Vec<Ty> = args
             .iter()
-            .map(|a| self.resolve_type(mi, a, TyPos::Value))
+            .map(|a| {
+                if protocol_arg {
+                    self.resolve_protocol_type(mi, a)
+                } else {
+                    self.resolve_type(mi, a, TyPos::Value)
+                }
+            })
             .collect();
         Some(match name {
             "Map" | "HashMap" => {
@@ -367,7 +394,9 @@ impl<'a> Env<'a> {
             self.emit(
                 Diagnostic::error("E0312", format!("`{}` cannot be a {what}", self.show(t)))
                     .primary(span, format!("contains `{}`", self.show(&bad)))
-                    .note("keys may not contain lists, maps, sets, `f64` or `Reply`"),
+                    .note(format!(
+                        "{what}s may not contain lists, maps, sets, `f64` or `Reply`"
+                    )),
             );
         }
     }
@@ -435,13 +464,5 @@ impl<'a> Env<'a> {
             *slot = Some(t.clone());
         }
         slot.clone().unwrap_or(Ty::Error)
-    }
-}
-
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
     }
 }

@@ -190,7 +190,7 @@ impl<'a> Env<'a> {
         let mut msg_param = None;
         let mut broken = false;
         if let Some(imp) = &decl.implements {
-            match self.resolve_type(mi, imp, TyPos::Value) {
+            match self.resolve_protocol_type(mi, imp) {
                 Ty::Def(d) if self.is_message(d) => own = Some(d),
                 Ty::Error => broken = true,
                 other => {
@@ -244,9 +244,9 @@ impl<'a> Env<'a> {
                         Diagnostic::error(
                             "E0611",
                             format!(
-                                "`does` needs a behavior, but `{}` is a {}",
+                                "`does` needs a behavior, but `{}` is {}",
                                 self.def(d).name,
-                                self.def(d).describe()
+                                self.def(d).a_kind()
                             ),
                         )
                         .primary(b.span, "not a behavior"),
@@ -255,7 +255,13 @@ impl<'a> Env<'a> {
                 Lookup::Poison => broken = true,
                 Lookup::NotFound => {
                     broken = true;
-                    self.report_unknown_path(mi, path, "E0201", "behavior")
+                    self.report_unknown_path(
+                        mi,
+                        path,
+                        "E0201",
+                        "behavior",
+                        crate::suggest::Want::Behavior,
+                    )
                 }
             }
         }

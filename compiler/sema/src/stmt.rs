@@ -164,16 +164,26 @@ impl<'e, 'a> Body<'e, 'a> {
             Ty::Map(k, v) => Ty::Tuple(vec![*k, *v]),
             Ty::Error => Ty::Error,
             other => {
-                self.emit(
-                    Diagnostic::error(
-                        "E0316",
-                        format!(
-                            "cannot iterate over a value of type `{}`",
-                            self.show(&other)
-                        ),
-                    )
-                    .primary(iter.span, "not a list, set, map or range"),
-                );
+                let mut d = Diagnostic::error(
+                    "E0316",
+                    format!(
+                        "cannot iterate over a value of type `{}`",
+                        self.show(&other)
+                    ),
+                )
+                .primary(iter.span, "not a list, set, map or range");
+                if let Ty::Optional(inner) = &other
+                    && matches!(**inner, Ty::List(_) | Ty::Set(_) | Ty::Map(..))
+                {
+                    let shown = match &iter.kind {
+                        ExprKind::Name(id) => id.name.as_str(),
+                        _ => "...",
+                    };
+                    d = d.help(format!(
+                        "the value may be `null`: iterate over `{shown} ?? []`, or `match` it first"
+                    ));
+                }
+                self.emit(d);
                 Ty::Error
             }
         }
@@ -227,7 +237,9 @@ impl<'e, 'a> Body<'e, 'a> {
                             );
                         }
                         crate::env::Lookup::Poison => {}
-                        crate::env::Lookup::NotFound => self.unknown_name(&id.name, id.span, &[]),
+                        crate::env::Lookup::NotFound => {
+                            self.unknown_name(&id.name, id.span, crate::suggest::Want::Value)
+                        }
                     }
                     Ty::Error
                 }
@@ -269,17 +281,39 @@ impl<'e, 'a> Body<'e, 'a> {
             LocalKind::Binding => "a pattern binding",
             _ => "a `let` binding",
         };
-        let msg = if through {
-            format!("cannot change `{name}`: it is {what}")
+        let (msg, label) = if through {
+            (
+                format!("cannot change `{name}`: it is {what}"),
+                "changes an immutable value",
+            )
         } else {
-            format!("cannot assign twice to `{name}`: it is {what}")
+            (
+                format!("cannot assign to `{name}`: it is {what}"),
+                "assignment to an immutable value",
+            )
         };
         let mut d = Diagnostic::error("E0304", msg)
-            .primary(at, "assignment to an immutable value")
+            .primary(at, label)
             .secondary(decl, "declared here");
-        if matches!(kind, LocalKind::Let | LocalKind::Field) {
+        // An actor's or grain's own parameter lives as long as the actor: the copy belongs in
+        // a state field, not in a local of one handler.
+        let owner_param = self
+            .owner
+            .and_then(|o| self.env.def(o).actor())
+            .filter(|a| kind == LocalKind::Param && a.params.iter().any(|p| p.span == decl));
+        if let Some(a) = owner_param {
+            if a.decl.kind == janus_syntax::ast::ActorKind::Grain {
+                d = d.note("a grain's identity parameters never change: they are its address");
+            } else {
+                d = d.help(format!(
+                    "keep a changeable copy in a state field, e.g. `var current_{name} = {name}`"
+                ));
+            }
+        } else if matches!(kind, LocalKind::Let | LocalKind::Field) {
             d = d.help(format!("declare it with `var {name}` to change it"));
         } else if kind == LocalKind::Param {
+            d = d.help(format!("copy it into a variable: `var {name} = {name}`"));
+        } else if kind == LocalKind::Binding {
             d = d.help(format!("copy it into a variable: `var {name} = {name}`"));
         }
         self.emit(d);
@@ -323,7 +357,7 @@ impl<'e, 'a> Body<'e, 'a> {
                 Diagnostic::error(
                     "E0310",
                     format!(
-                        "{} may reach its end without returning a `{}`",
+                        "{} may reach its end without returning a value of type `{}`",
                         self.name,
                         self.show(declared_ret.ok_part())
                     ),

@@ -7,7 +7,7 @@ use crate::fx::FxMap;
 use janus_syntax::ast::*;
 use janus_syntax::{Diagnostic, Span};
 
-use crate::body::{Admits, Body, LocalKind};
+use crate::body::{Admits, Body, Hint, LocalKind};
 use crate::env::{Env, Lookup, suggest};
 use crate::items::DefKind;
 use crate::types::{DefId, Ty};
@@ -62,28 +62,36 @@ impl<'a> Env<'a> {
             return None;
         }
         match self.resolve_def_path(mi, &path) {
-            Lookup::Def(d) => {
-                match &self.def(d).kind {
-                    DefKind::Actor(a) if a.decl.kind == ActorKind::Actor => Some(d),
-                    DefKind::Supervisor(_) => Some(d),
-                    other => {
-                        let what = self.def(d).describe();
-                        let mut diag = Diagnostic::error(
+            Lookup::Def(d) => match &self.def(d).kind {
+                DefKind::Actor(a) if a.decl.kind == ActorKind::Actor => Some(d),
+                DefKind::Supervisor(_) => Some(d),
+                other => {
+                    let what = self.def(d).a_kind();
+                    let mut diag = Diagnostic::error(
                         "E0701",
-                        format!("child `{}` runs `{}`, which is a {what}, not an actor or supervisor", c.name.name, self.def(d).name),
+                        format!(
+                            "child `{}` runs `{}`, which is {what}, not an actor or supervisor",
+                            c.name.name,
+                            self.def(d).name
+                        ),
                     )
                     .primary(c.target.span, "cannot be supervised");
-                        if matches!(other, DefKind::Actor(a) if a.decl.kind == ActorKind::Grain) {
-                            diag = diag.note("grains are not supervised: they are activated on demand by their identity");
-                        }
-                        self.emit(diag);
-                        None
+                    if matches!(other, DefKind::Actor(a) if a.decl.kind == ActorKind::Grain) {
+                        diag = diag.note("grains are not supervised: they are activated on demand by their identity");
                     }
+                    self.emit(diag);
+                    None
                 }
-            }
+            },
             Lookup::Poison => None,
             Lookup::NotFound => {
-                self.report_unknown_path(mi, &path, "E0201", "actor or supervisor");
+                self.report_unknown_path(
+                    mi,
+                    &path,
+                    "E0201",
+                    "actor or supervisor",
+                    crate::suggest::Want::Spawnable,
+                );
                 None
             }
         }
@@ -107,7 +115,7 @@ impl<'a> Env<'a> {
         }
         let first_child = decl.children.first().map(|c| c.span.lo);
         let mut settings_seen: FxMap<&str, Span> = FxMap::default();
-        let mut b = Body::new(self, def.module, format!("`{}`", def.name));
+        let mut b = Body::new(self, def.module, format!("supervisor `{}`", def.name));
         b.admits = Admits::All;
         for st in &decl.settings {
             let key = match st.kind {
@@ -179,6 +187,13 @@ impl<'a> Env<'a> {
         // Children: arguments see the parameters and earlier children.
         for p in &s.params {
             b.declare(p.name, p.ty.clone(), false, LocalKind::Param, p.span);
+        }
+        for c in &decl.children {
+            b.hints.entry(&c.name.name).or_insert(Hint::Later {
+                decl: c.name.span,
+                what: "child",
+                rule: "a child's arguments may use the supervisor's parameters and the children declared before it",
+            });
         }
         for (i, c) in decl.children.iter().enumerate() {
             if let Some(r) = &c.restart
@@ -323,7 +338,7 @@ impl<'e, 'a> Body<'e, 'a> {
                 if let Some(s) = suggest(&name.name, names.iter().copied()) {
                     d = d.help(format!("did you mean `{s}`?"));
                 } else if !names.is_empty() {
-                    d = d.note(format!("its children: {}", names.join(", ")));
+                    d = d.note(crate::matching::its("child", "children", &names));
                 }
                 self.emit(d);
                 Ty::Error

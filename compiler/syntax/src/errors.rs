@@ -159,7 +159,16 @@ pub(crate) fn report(ctx: &Ctx, info: &ErrInfo, e: ParseError<usize, Tok, Lexica
                             | Tok::Catch | Tok::DotDot | Tok::DotDotEq | Tok::DotDotLt
                     );
                     let line_start = ctx.lines.is_some_and(|l| l.starts_line(lo));
+                    // `1 < 2 < 3`: after a comparison the grammar still takes `and`/`or`, but
+                    // not another comparison (they are non-associative).
+                    let comparison = matches!(tok, Tok::EqEq | Tok::Ne | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge);
+                    let chained = comparison && !line_start && expects("and");
                     match reserved {
+                        _ if chained => {
+                            Diagnostic::error("E0101", format!("comparison operators cannot be chained, found {found}"))
+                                .primary(span, "a second comparison")
+                                .help("compare twice and join with `and`: `a < b and b < c`")
+                        }
                         Some(word) if expects("ident") => {
                             d.help(format!("`{word}` is a reserved word and cannot be used as a name"))
                         }

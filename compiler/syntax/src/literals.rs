@@ -321,7 +321,7 @@ pub(crate) fn scan_interp(
                 lit.push_str(&src[seg..i]);
                 let expr_lo = i + 1;
                 match matching_brace(src, expr_lo, 0) {
-                    Some(close) => {
+                    Ok(close) => {
                         if !lit.is_empty() {
                             parts.push(InterpPart::Lit(std::mem::take(&mut lit)));
                         }
@@ -347,7 +347,21 @@ pub(crate) fn scan_interp(
                         i = close + 1;
                         seg = i;
                     }
-                    None => {
+                    Err(BraceError::TooDeep) => {
+                        diags.push(
+                            Diagnostic::error("E0107", "interpolated strings nested too deeply")
+                                .primary(Span::new(file, base + i, base + i + 1), "this interpolation nests too deeply")
+                                .help("bind the inner string to a name first"),
+                        );
+                        // The rest of the line cannot be split into strings reliably: one
+                        // report for the whole line, then resume on the next one.
+                        let stop = src[i..].find('\n').map(|p| i + p).unwrap_or(src.len());
+                        if !lit.is_empty() {
+                            parts.push(InterpPart::Lit(lit));
+                        }
+                        return (parts, stop - start);
+                    }
+                    Err(BraceError::Unclosed) => {
                         diags.push(
                             Diagnostic::error("E0107", "`{` without `}` in an interpolated string")
                                 .primary(Span::new(file, base + i, base + i + 1), "this `{` is never closed")
@@ -376,11 +390,20 @@ thread_local! {
     static INTERP_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
+/// Why no closing `}` was found for an interpolation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BraceError {
+    /// The line (or file) ends first.
+    Unclosed,
+    /// Strings and interpolations nest deeper than [`MAX_INTERP_DEPTH`] allows.
+    TooDeep,
+}
+
 /// The index of the `}` closing an interpolation whose expression starts at `i`, skipping
 /// nested braces and string literals (plain and interpolated) inside it.
-fn matching_brace(src: &str, mut i: usize, nest: u32) -> Option<usize> {
+fn matching_brace(src: &str, mut i: usize, nest: u32) -> Result<usize, BraceError> {
     if nest > 2 * MAX_INTERP_DEPTH {
-        return None;
+        return Err(BraceError::TooDeep);
     }
     let b = src.as_bytes();
     let mut depth = 0usize;
@@ -389,33 +412,33 @@ fn matching_brace(src: &str, mut i: usize, nest: u32) -> Option<usize> {
             b'{' => depth += 1,
             b'}' => {
                 if depth == 0 {
-                    return Some(i);
+                    return Ok(i);
                 }
                 depth -= 1;
             }
             b'"' => i = skip_string(src, i + 1, nest + 1)?,
-            b'\n' => return None,
+            b'\n' => return Err(BraceError::Unclosed),
             _ => {}
         }
         i += 1;
     }
-    None
+    Err(BraceError::Unclosed)
 }
 
 /// From just inside a string literal, the index of its closing quote. Interpolations inside
 /// (for a `$"` string) are skipped by brace matching.
-fn skip_string(src: &str, mut i: usize, nest: u32) -> Option<usize> {
+fn skip_string(src: &str, mut i: usize, nest: u32) -> Result<usize, BraceError> {
     let b = src.as_bytes();
     let interp = i >= 2 && b[i - 2] == b'$';
     while i < b.len() {
         match b[i] {
             b'\\' => i += 1,
-            b'"' => return Some(i),
+            b'"' => return Ok(i),
             b'{' if interp => i = matching_brace(src, i + 1, nest + 1)?,
-            b'\n' => return None,
+            b'\n' => return Err(BraceError::Unclosed),
             _ => {}
         }
         i += 1;
     }
-    None
+    Err(BraceError::Unclosed)
 }

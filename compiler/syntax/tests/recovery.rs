@@ -211,3 +211,17 @@ fn helps_for_common_mistakes() {
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].help.as_deref(), Some("each `receive` arm starts with `|`: `| Pattern => ...`"));
 }
+
+#[test]
+fn deeply_nested_interpolation_is_reported_once_per_line() {
+    // Balanced and unbalanced nesting far past the limit: one E0107 each, and the next line
+    // still parses.
+    for tail in ["1".to_string() + &"}\"".repeat(1000), String::new()] {
+        let src = format!("func main() do\n    let s = {}{}\n    ok()\nend\n", "$\"{".repeat(1000), tail);
+        assert_eq!(codes(&src), vec![("E0107", 2)], "{}", render(&parse(&src).1, &src));
+        assert!(janus_syntax::dump(&parse(&src).0).contains("(call ok ())"));
+    }
+    // Nesting within the limit is fine.
+    let src = "func main() do\n    let s = $\"a{$\"b{$\"c{1}\"}\"}\"\nend\n";
+    assert_eq!(codes(src), vec![]);
+}
