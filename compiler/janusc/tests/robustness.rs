@@ -86,6 +86,43 @@ fn random_mutations_of_every_program_are_handled() {
     });
 }
 
+/// The programs people copy get the full treatment whatever the size of the rest of the
+/// corpus: every prefix at every character boundary, and [`MUTATIONS`] mutations each.
+#[test]
+fn every_prefix_and_many_mutations_of_every_example_are_handled() {
+    on_big_stack(|| {
+        let catalogue = Catalogue::load();
+        let examples: Vec<_> = jan_files().into_iter().filter(|(name, _)| name.starts_with("examples")).collect();
+        assert!(examples.len() >= 6, "expected the examples/ programs, found {}", examples.len());
+        let start = Instant::now();
+        let mut inputs = 0;
+        for (name, src) in &examples {
+            for end in prefix_points(src) {
+                inputs += 1;
+                let input = &src[..end];
+                if let Err(failure) = run_program(input, &catalogue, false) {
+                    fail(&format!("{name}: prefix of {end} bytes"), input, &failure, |s| {
+                        run_program(s, &catalogue, true).is_err()
+                    });
+                }
+            }
+            let mut rng = Rng::for_name(&format!("examples:{name}"));
+            let tokens = token_ranges(src.as_bytes());
+            for i in 0..MUTATIONS {
+                inputs += 1;
+                let (bytes, what) = mutate(src.as_bytes(), &tokens, &mut rng);
+                let input = String::from_utf8_lossy(&bytes).into_owned();
+                if let Err(failure) = run_program(&input, &catalogue, i % RENDER_EVERY == 0) {
+                    fail(&format!("{name}: mutation {i} ({what})"), &input, &failure, |s| {
+                        run_program(s, &catalogue, true).is_err()
+                    });
+                }
+            }
+        }
+        eprintln!("examples: {} files, {inputs} inputs in {:?}", examples.len(), start.elapsed());
+    });
+}
+
 #[test]
 fn known_syntax_errors_are_reported_as_errors() {
     on_big_stack(|| {

@@ -36,7 +36,7 @@ impl<'a> Env<'a> {
             let mut d = Diagnostic::error("E0902", format!("unknown capability `{}`", c.name))
                 .primary(c.span, "not a capability");
             let node_cap = self.manifest.is_some_and(|m| m.has_capability(&c.name));
-            d = match suggest(&c.name, cands.into_iter()) {
+            d = match suggest(&c.name, cands) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 // A node capability from `janus.toml` is a placement requirement, not an effect.
                 None if node_cap => d

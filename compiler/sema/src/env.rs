@@ -178,7 +178,7 @@ impl<'a> Env<'a> {
                                     format!("module `{}` has no `{}`", path.join("."), name.name),
                                 )
                                 .primary(name.span, "not found in this module");
-                                if let Some(s) = suggest(&name.name, cands.into_iter()) {
+                                if let Some(s) = suggest(&name.name, cands) {
                                     d = d.help(format!("did you mean `{s}`?"));
                                 }
                                 self.emit(d);

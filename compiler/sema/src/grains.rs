@@ -221,7 +221,7 @@ impl<'a> Env<'a> {
                     format!("unknown deactivation policy `.{}`", id.name),
                 )
                 .primary(id.span, "expected `.idle_timeout(d)` or `.never`");
-                if let Some(s) = suggest(&id.name, ["idle_timeout", "never"].into_iter()) {
+                if let Some(s) = suggest(&id.name, ["idle_timeout", "never"]) {
                     d = d.help(format!("did you mean `.{s}`?"));
                 }
                 self.emit(d);

@@ -46,6 +46,10 @@ use janus_syntax::{Diagnostic, Span};
 
 pub use types::{DefId, IntTy, Ty};
 
+/// The did-you-mean rule every diagnostic of the checker uses (see `suggest.rs`); exported so
+/// that the driver's suggestions (module paths, commands) can follow the same thresholds.
+pub use suggest::suggest;
+
 /// One parsed module of a program.
 #[derive(Clone, Debug)]
 pub struct SourceModule {

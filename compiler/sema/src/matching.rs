@@ -132,7 +132,7 @@ impl<'e, 'a> Body<'e, 'a> {
             let id = lower_shape(self.env, table, memo, st);
             exhaustive::check(table, id, arms)
         };
-        let missing: Vec<String> = cov.missing.iter().map(|m| unmark(m)).collect();
+        let missing = &cov.missing;
         if let Some(first) = missing.first() {
             let mut listed: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
             if cov.more_missing {
@@ -173,15 +173,6 @@ impl<'e, 'a> Body<'e, 'a> {
             }
         }
     }
-}
-
-/// Marks a variant name that is already qualified (see [`lower_shape`]); never in source text.
-const QUALIFIED: char = '\u{1}';
-
-/// A witness as the user writes it: qualified variants lose the leading dot.
-fn unmark(w: &str) -> String {
-    w.replace(&format!(".{QUALIFIED}"), "")
-        .replace(QUALIFIED, "")
 }
 
 /// Which construct a coverage problem is reported for.
@@ -248,6 +239,7 @@ pub fn lower_shape(
                     .iter()
                     .map(|v| VariantShape {
                         name: v.name.to_string(),
+                        qualifier: None,
                         fields: v
                             .field_list()
                             .iter()
@@ -265,15 +257,10 @@ pub fn lower_shape(
                     for v in vs {
                         // Several sets may share a variant name, and `.V` is then ambiguous
                         // (E0207): missing cases must be written qualified to be pasteable.
-                        // The witness printer writes `.name`; the marker lets `coverage` turn
-                        // `.<marker>Set.V` into `Set.V`.
-                        let name = if sets.len() > 1 {
-                            format!("{QUALIFIED}{}.{}", env.def(*s).name, v.name)
-                        } else {
-                            v.name.to_string()
-                        };
+                        let qualifier = (sets.len() > 1).then(|| env.def(*s).name.to_string());
                         variants.push(VariantShape {
-                            name,
+                            name: v.name.to_string(),
+                            qualifier,
                             fields: v
                                 .field_list()
                                 .iter()

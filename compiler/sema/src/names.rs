@@ -303,7 +303,7 @@ impl<'e, 'a> Body<'e, 'a> {
             format!("`{}` has no variant `{}`", def.name, id.name),
         )
         .primary(id.span, "unknown variant");
-        if let Some(s) = crate::env::suggest(&id.name, names.into_iter()) {
+        if let Some(s) = crate::env::suggest(&id.name, names) {
             d = d.help(format!("did you mean `{s}`?"));
         }
         self.emit(d);

@@ -73,7 +73,7 @@ impl<'a> Env<'a> {
                     let mut d =
                         Diagnostic::error("E0613", msg).primary(attr.span, "not allowed here");
                     if !known.contains(&n)
-                        && let Some(s) = suggest(n, known.into_iter())
+                        && let Some(s) = suggest(n, known)
                     {
                         d = d.help(format!("did you mean `@{s}`?"));
                     }

@@ -311,9 +311,7 @@ impl<'e, 'a> Body<'e, 'a> {
             }
         } else if matches!(kind, LocalKind::Let | LocalKind::Field) {
             d = d.help(format!("declare it with `var {name}` to change it"));
-        } else if kind == LocalKind::Param {
-            d = d.help(format!("copy it into a variable: `var {name} = {name}`"));
-        } else if kind == LocalKind::Binding {
+        } else if matches!(kind, LocalKind::Param | LocalKind::Binding) {
             d = d.help(format!("copy it into a variable: `var {name} = {name}`"));
         }
         self.emit(d);

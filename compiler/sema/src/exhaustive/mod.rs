@@ -49,6 +49,10 @@ pub enum Shape {
 #[derive(Clone, Debug)]
 pub struct VariantShape {
     pub name: String,
+    /// How to qualify the variant in a printed witness (`DiskError` gives `DiskError.Timeout`);
+    /// `None` prints the shorthand `.Timeout`. Needed where the shorthand would be ambiguous,
+    /// as in a union of error sets that share variant names.
+    pub qualifier: Option<String>,
     /// Fields in declaration order; empty for a unit variant.
     pub fields: Vec<(String, ShapeId)>,
 }

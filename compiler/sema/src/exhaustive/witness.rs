@@ -49,6 +49,9 @@ fn write(table: &ShapeTable, w: &WPat, out: &mut String) {
         }
         (Ctor::Variant(k), Some(Shape::Sum { variants, .. })) => match variants.get(*k) {
             Some(v) => {
+                if let Some(q) = &v.qualifier {
+                    out.push_str(q);
+                }
                 out.push('.');
                 out.push_str(&v.name);
                 if !v.fields.is_empty() {

@@ -35,6 +35,7 @@ impl T {
             .iter()
             .map(|(n, fs)| VariantShape {
                 name: n.to_string(),
+                qualifier: None,
                 fields: fs.iter().map(|(f, s)| (f.to_string(), *s)).collect(),
             })
             .collect();

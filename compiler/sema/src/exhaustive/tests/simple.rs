@@ -315,3 +315,17 @@ fn all_wild_tuple_witness_prints_as_wildcard() {
     missing(&c, &["_"], false);
     assert!(c.unreachable.is_empty());
 }
+
+#[test]
+fn qualified_variants_print_their_qualifier() {
+    // `NetError | DiskError`, both with `Timeout`: only the qualified form is pasteable.
+    let mut t = T::new();
+    let at = t.opaque();
+    let variants = [("NetError", "Timeout", vec![]), ("DiskError", "Timeout", vec![("at".to_string(), at)])]
+        .into_iter()
+        .map(|(q, n, fields)| VariantShape { name: n.to_string(), qualifier: Some(q.to_string()), fields })
+        .collect();
+    let s = t.t.add(Shape::Sum { name: "NetError | DiskError".to_string(), variants });
+    let c = t.check(s, &[arm(v(0))]);
+    missing(&c, &["DiskError.Timeout { at: _ }"], false);
+}
