@@ -13,21 +13,7 @@ use crate::project::{join_display, read_source};
 use crate::source_map::{Origin, SourceMap};
 use crate::stdlib;
 
-/// The closest candidate to a misspelt name, if one is close enough to be a useful hint.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .filter(|c| *c != word)
-        .map(|c| {
-            (c, strsim::normalized_damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()))
-        })
-        .filter(|(_, score)| *score >= 0.6)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(c, _)| c)
-}
+pub use janus_syntax::suggest::did_you_mean;
 
 /// Where an import's text comes from, once found.
 struct Found {

@@ -70,49 +70,12 @@ fn entries<'a, 'i>(table: &'a DeTable<'i>) -> Vec<(&'a Key<'i>, &'a Value<'i>)> 
     v
 }
 
-/// The closest candidate to a misspelt word, if one is close enough to be a useful hint.
-///
-/// The same rule as the checker's did-you-mean (`janus-sema`'s `suggest.rs`), so that every
-/// suggestion `janusc` makes means the same thing: a case-only difference always qualifies;
-/// names of one or two characters get nothing else; otherwise the Damerau-Levenshtein
-/// distance, ignoring case, is at most `max(1, len / 3)` of the longer name, or one name is a
-/// prefix of the other (the shorter at least 3 characters and half the longer). Ties go to
-/// the longer common prefix, then to the alphabetically first.
+/// The closest candidate to a misspelt word: the toolchain's one did-you-mean rule.
 pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let lower = word.to_lowercase();
-    let len = lower.chars().count();
-    let mut best: Option<((usize, usize), &'a str)> = None;
-    for c in candidates {
-        if c == word || c.is_empty() {
-            continue;
-        }
-        let cl = c.to_lowercase();
-        let dist = if cl == lower {
-            0
-        } else if len <= 2 {
-            continue;
-        } else {
-            let d = strsim::damerau_levenshtein(&lower, &cl);
-            let longest = len.max(cl.chars().count());
-            let (short, long) = if lower.len() <= cl.len() { (&lower, &cl) } else { (&cl, &lower) };
-            let (sn, ln) = (short.chars().count(), long.chars().count());
-            let prefix = long.starts_with(short.as_str()) && sn >= 3 && sn * 2 >= ln;
-            if d <= (longest / 3).max(1) || prefix {
-                d
-            } else {
-                continue;
-            }
-        };
-        let shared = lower.chars().zip(cl.chars()).take_while(|(a, b)| a == b).count();
-        let key = (dist, usize::MAX - shared);
-        if best.is_none_or(|(k, b)| key < k || (key == k && c < b)) {
-            best = Some((key, c));
-        }
-    }
-    best.map(|(_, c)| c)
+    janus_syntax::suggest::did_you_mean(word, candidates)
 }
 
 fn is_lower_ident(s: &str) -> bool {

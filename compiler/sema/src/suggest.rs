@@ -1,18 +1,7 @@
-//! Did-you-mean: the one rule every "unknown X" diagnostic uses to propose a near name, and
-//! the kinds of names a caller may offer (a type where a type was written, a protocol after
-//! `implements`, ...), so that a suggestion is always of the right kind and close enough to be
-//! a likely typo rather than noise.
-//!
-//! The rule (the manifest crate's `did_you_mean` applies the same thresholds):
-//! - a candidate that differs from the name only in case always qualifies;
-//! - names of one or two characters get no other suggestion (`y` is not a typo of `c`);
-//! - otherwise the Damerau-Levenshtein distance, ignoring case, must be at most
-//!   `max(1, len / 3)` (`len` in characters of the longer of the two, so that a dropped
-//!   vowel or two still count: `amnt` -> `amount`), or one name must be a prefix
-//!   of the other with the shorter at least 3 characters and half the longer (`length` ->
-//!   `len`, `contains_key` -> `contains`);
-//! - among qualifying candidates the smallest distance wins, then the longest common prefix,
-//!   then the alphabetically first, so the answer never depends on hash order.
+//! Did-you-mean for the checker: the kinds of names a caller may offer (a type where a type
+//! was written, a protocol after `implements`, ...), so that a suggestion is always of the right
+//! kind. How close a name must be is `janus_syntax::suggest`'s rule, shared by the whole
+//! toolchain.
 
 use crate::env::Env;
 use crate::items::{Def, DefKind};
@@ -20,49 +9,7 @@ use janus_syntax::ast::{ActorKind, EnumKind};
 
 /// The closest candidate to `name`, if one is close enough to be a likely typo.
 pub fn suggest<'s>(name: &str, candidates: impl IntoIterator<Item = &'s str>) -> Option<String> {
-    let lower = name.to_lowercase();
-    let len = lower.chars().count();
-    let mut best: Option<((usize, usize), &str)> = None;
-    for c in candidates {
-        if c == name || c.is_empty() {
-            continue;
-        }
-        let c_lower = c.to_lowercase();
-        let dist = if c_lower == lower {
-            0
-        } else if len <= 2 {
-            continue;
-        } else {
-            let d = strsim::damerau_levenshtein(&lower, &c_lower);
-            let longest = len.max(c_lower.chars().count());
-            if d <= (longest / 3).max(1) || prefix_related(&lower, &c_lower) {
-                d
-            } else {
-                continue;
-            }
-        };
-        // Lower is better: distance, then a longer shared prefix.
-        let key = (dist, usize::MAX - common_prefix(&lower, &c_lower));
-        let better = match best {
-            None => true,
-            Some((k, b)) => key < k || (key == k && c < b),
-        };
-        if better {
-            best = Some((key, c));
-        }
-    }
-    best.map(|(_, c)| c.to_string())
-}
-
-/// `length`/`len`: one is a prefix of the other, and the shorter is a real word of it.
-fn prefix_related(a: &str, b: &str) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let (s, l) = (short.chars().count(), long.chars().count());
-    long.starts_with(short) && s >= 3 && s * 2 >= l
-}
-
-fn common_prefix(a: &str, b: &str) -> usize {
-    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+    janus_syntax::suggest::did_you_mean(name, candidates).map(str::to_string)
 }
 
 /// What kind of declaration a position can name, to offer only candidates that would fit.

@@ -15,6 +15,7 @@ pub mod lexer;
 mod literals;
 pub mod parser;
 pub mod span;
+pub mod suggest;
 pub mod token;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
