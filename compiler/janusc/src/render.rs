@@ -113,7 +113,7 @@ fn render_one(
             Some((l, f.display.clone(), lo..hi))
         })
         .collect();
-    let main = labels.iter().find(|(l, _, _)| l.primary).or(labels.first());
+    let main = labels.iter().find(|(l, _, _)| l.primary).or(labels.first()).cloned();
     let Some((_, main_file, main_range)) = main else {
         return render_unlocated(out, d, color);
     };
@@ -122,6 +122,10 @@ fn render_one(
         .with_config(config)
         .with_code(d.code)
         .with_message(&d.message);
+    // ariadne draws a file's labels in one section only while their lines go forward, and
+    // heads any further section with the primary label's position: add them in source order.
+    let mut labels = labels;
+    labels.sort_by_key(|(l, _, range)| (l.span.file, range.start, range.end));
     for (l, file, range) in &labels {
         let mut label = Label::new((file.clone(), range.clone()));
         if !l.message.is_empty() {
