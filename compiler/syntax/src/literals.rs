@@ -271,34 +271,26 @@ pub(crate) fn scan_interp(
     let mut seg = start;
     loop {
         match b.get(i) {
-            None => {
-                lit.push_str(&src[seg..i]);
-                if !lit.is_empty() {
-                    parts.push(InterpPart::Lit(lit));
-                }
-                diags.push(
-                    Diagnostic::error("E0104", "unterminated string")
-                        .primary(Span::new(file, base + open, base + start), "this string is never closed")
-                        .help("add the closing `\"`"),
-                );
-                return (parts, i - start);
-            }
             Some(b'"') => {
                 lit.push_str(&src[seg..i]);
-                if !lit.is_empty() {
-                    parts.push(InterpPart::Lit(lit));
-                }
+                push_lit(&mut parts, lit);
                 return (parts, i + 1 - start);
             }
-            Some(b'\n') => {
+            end @ (None | Some(b'\n')) => {
                 lit.push_str(&src[seg..i]);
-                if !lit.is_empty() {
-                    parts.push(InterpPart::Lit(lit));
-                }
+                push_lit(&mut parts, lit);
+                let (label, help) = if end.is_none() {
+                    ("this string is never closed", "add the closing `\"`")
+                } else {
+                    (
+                        "this string is not closed on its line",
+                        "add the closing `\"`; write `\\n` for a line break inside a string",
+                    )
+                };
                 diags.push(
                     Diagnostic::error("E0104", "unterminated string")
-                        .primary(Span::new(file, base + open, base + start), "this string is not closed on its line")
-                        .help("add the closing `\"`; write `\\n` for a line break inside a string"),
+                        .primary(Span::new(file, base + open, base + start), label)
+                        .help(help),
                 );
                 return (parts, i - start);
             }
@@ -322,9 +314,7 @@ pub(crate) fn scan_interp(
                 let expr_lo = i + 1;
                 match matching_brace(src, expr_lo, 0) {
                     Ok(close) => {
-                        if !lit.is_empty() {
-                            parts.push(InterpPart::Lit(std::mem::take(&mut lit)));
-                        }
+                        push_lit(&mut parts, std::mem::take(&mut lit));
                         if src[expr_lo..close].trim().is_empty() {
                             diags.push(
                                 Diagnostic::error("E0107", "empty interpolation `{}`")
@@ -356,9 +346,7 @@ pub(crate) fn scan_interp(
                         // The rest of the line cannot be split into strings reliably: one
                         // report for the whole line, then resume on the next one.
                         let stop = src[i..].find('\n').map(|p| i + p).unwrap_or(src.len());
-                        if !lit.is_empty() {
-                            parts.push(InterpPart::Lit(lit));
-                        }
+                        push_lit(&mut parts, lit);
                         return (parts, stop - start);
                     }
                     Err(BraceError::Unclosed) => {
@@ -370,15 +358,20 @@ pub(crate) fn scan_interp(
                         // Skip to the end of the string (or of the line) and stop.
                         let stop = src[i..].find(['"', '\n']).map(|p| i + p).unwrap_or(src.len());
                         let len = if b.get(stop) == Some(&b'"') { stop + 1 - start } else { stop - start };
-                        if !lit.is_empty() {
-                            parts.push(InterpPart::Lit(lit));
-                        }
+                        push_lit(&mut parts, lit);
                         return (parts, len);
                     }
                 }
             }
             Some(_) => i += 1,
         }
+    }
+}
+
+/// Adds the literal piece scanned so far, unless it is empty.
+fn push_lit(parts: &mut Vec<InterpPart>, lit: String) {
+    if !lit.is_empty() {
+        parts.push(InterpPart::Lit(lit));
     }
 }
 
