@@ -416,6 +416,11 @@ impl<'a> Env<'a> {
         self.tables.borrow_mut().variants.insert(span, (d, vi));
     }
 
+    /// Records what a name used as a value refers to (see [`TypeTables::names`]).
+    pub fn record_name(&self, span: Span, target: crate::NameRef) {
+        self.tables.borrow_mut().names.insert(span, target);
+    }
+
     pub fn record_binding(&self, span: Span, ty: &Ty) {
         self.tables.borrow_mut().bindings.insert(span, ty.clone());
     }

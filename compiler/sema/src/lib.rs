@@ -23,6 +23,7 @@ mod expr;
 mod functions;
 pub mod fx;
 mod grains;
+pub mod info;
 mod items;
 mod literal;
 mod matching;
@@ -87,6 +88,20 @@ pub struct TypeTables {
     /// The variant (enum, error set or protocol, and its index) each variant expression,
     /// literal or payload names, keyed by the span of that expression.
     pub variants: FxMap<Span, (DefId, usize)>,
+    /// What each name used as a value refers to: a local (by the span of its binding) or a
+    /// constant. Keyed by the span of the name expression, of a qualified path `m.X`, of an
+    /// assignment target name, or of the field name of a shorthand literal field `{ x }`.
+    pub names: FxMap<Span, NameRef>,
+}
+
+/// The target of a name used as a value (see [`TypeTables::names`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameRef {
+    /// A local binding (parameter, `let`/`var`, pattern, `for`, `catch`, actor field), by the
+    /// span of the name where it was bound.
+    Local(Span),
+    /// A declaration: a `const`.
+    Def(DefId),
 }
 
 impl TypeTables {
@@ -98,6 +113,7 @@ impl TypeTables {
             bindings: FxMap::with_capacity_and_hasher(exprs / 8, Default::default()),
             calls: FxMap::default(),
             variants: FxMap::default(),
+            names: FxMap::default(),
         }
     }
 
@@ -129,6 +145,9 @@ pub struct Checked {
     pub types: TypeTables,
     /// The definition table, indexed by [`DefId`]; [`Ty::Def`] and friends point into it.
     pub defs: Vec<DefSummary>,
+    /// The resolved declarations, indexed by [`DefId`] like `defs`: field, variant and
+    /// parameter types, for lowering.
+    pub items: Vec<info::DefInfo>,
 }
 
 impl Checked {
@@ -158,6 +177,7 @@ pub fn check_program(program: &Program, manifest: Option<&Manifest>) -> Checked 
             kind: d.describe(),
         })
         .collect();
+    let items = env.defs.iter().map(|d| info::def_info(d)).collect();
     let mut diagnostics = std::mem::take(&mut *env.diags.borrow_mut());
     sort_and_dedup(&mut diagnostics);
     let types = std::mem::take(&mut *env.tables.borrow_mut());
@@ -165,6 +185,7 @@ pub fn check_program(program: &Program, manifest: Option<&Manifest>) -> Checked 
         diagnostics,
         types,
         defs,
+        items,
     }
 }
 

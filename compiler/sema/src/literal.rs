@@ -237,6 +237,8 @@ impl<'e, 'a> Body<'e, 'a> {
                 None => match self.local(&f.name.name) {
                     Some(l) => {
                         let lt = l.ty.clone();
+                        self.env
+                            .record_name(f.name.span, crate::NameRef::Local(l.span));
                         self.coerce(&lt, &fty, f.name.span);
                     }
                     None => {

@@ -125,10 +125,14 @@ impl<'e, 'a> Body<'e, 'a> {
             return self.variant_value(d, vi, id.span);
         }
         if let Some(l) = self.local(name) {
+            self.env.record_name(id.span, crate::NameRef::Local(l.span));
             return l.ty.clone();
         }
         match self.env.lookup(self.mi, name) {
-            Lookup::Def(d) => return self.def_as_value(d, id.span),
+            Lookup::Def(d) => {
+                self.env.record_name(id.span, crate::NameRef::Def(d));
+                return self.def_as_value(d, id.span);
+            }
             Lookup::Poison => return Ty::Error,
             Lookup::NotFound => {}
         }
@@ -404,7 +408,10 @@ impl<'e, 'a> Body<'e, 'a> {
         _expected: Option<&Ty>,
     ) -> Ty {
         match self.try_static(e) {
-            Static::Def(d) => return self.def_as_value(d, e.span),
+            Static::Def(d) => {
+                self.env.record_name(e.span, crate::NameRef::Def(d));
+                return self.def_as_value(d, e.span);
+            }
             Static::Variant(d, vi) => return self.variant_value(d, vi, e.span),
             Static::Poison | Static::Reported => return Ty::Error,
             Static::TypeMember(ty, m) => {

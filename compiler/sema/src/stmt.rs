@@ -220,6 +220,7 @@ impl<'e, 'a> Body<'e, 'a> {
             ExprKind::Name(id) => match self.local(&id.name) {
                 Some(l) => {
                     let (ty, mutable, kind, lspan) = (l.ty.clone(), l.mutable, l.kind, l.span);
+                    self.env.record_name(id.span, crate::NameRef::Local(lspan));
                     if !mutable {
                         self.immutable(&id.name, kind, lspan, a.target.span, false);
                     }
