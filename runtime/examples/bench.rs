@@ -1,12 +1,16 @@
-//! Runtime micro-benchmarks with a tokio current-thread baseline: ping-pong, thread ring, ask,
-//! fan-in (8 producers into one bounded mailbox) and spawn (spawn, one ask, stop).
+//! The runtime's benchmark suite, each figure with a plain-tokio baseline measured in the same
+//! run: ping-pong, thread ring, ask round trips, fan-in counting, skynet, spawn rate, idle memory.
 //!
-//! Run: `cargo run --release -p janus-runtime --example bench [-- SCALE [janus]]` (SCALE divides
-//! the counts, default 1; `janus` skips the baselines, for profiling). Prints one line per
-//! figure: the rate for Janus and for tokio, and the ratio (> 1 means the Janus runtime is
-//! faster). Each figure is the best of 3 runs.
+//! Run: `cargo run --release -p janus-runtime --example bench [-- SCALE [janus] [FILTER]]`
+//! (SCALE divides the counts, default 1; `janus` skips the baselines, for profiling; FILTER runs
+//! only the figures whose name contains it). Prints one comparable line per figure:
+//! `NAME janus=X baseline=Y unit=U base=WHICH ratio=R` where R > 1 means Janus is better (faster,
+//! or smaller for memory). Each timed figure is the best of 3 runs (the machine is shared).
 
 use std::time::{Duration, Instant};
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use janus_runtime::{ActorRef, Behavior, Config, Reply, Runtime};
 
@@ -393,54 +397,326 @@ async fn tokio_spawn(n: u64) -> Duration {
     t0.elapsed()
 }
 
-fn rate(msgs: u64, d: Duration) -> f64 {
-    msgs as f64 / d.as_secs_f64()
+// ---------------------------------------------------------------- skynet
+
+/// A skynet node: a leaf sends its number to its parent; an inner node spawns 10 children and
+/// sends the sum of their 10 answers. Every node is a real actor (1,111,111 for 1 M leaves).
+struct Sky {
+    parent: ActorRef<u64>,
+    num: u64,
+    size: u64,
+    sum: u64,
+    got: u32,
 }
 
-fn line(name: &str, count: u64, unit: &str, janus: Duration, tokio: Duration) {
-    let (j, t) = (rate(count, janus), rate(count, tokio));
+impl Behavior for Sky {
+    type Msg = u64;
+    const MAILBOX: u32 = 16;
+    fn on_start(&mut self) {
+        if self.size == 1 {
+            self.parent.send(self.num);
+            janus_runtime::stop();
+            return;
+        }
+        let me = janus_runtime::current_actor_ref().expect("in an actor");
+        // SAFETY: Sky's protocol is u64.
+        let me: ActorRef<u64> = unsafe { ActorRef::from_raw(me) };
+        let sub = self.size / 10;
+        for i in 0..10 {
+            janus_runtime::spawn(Sky {
+                parent: me.clone(),
+                num: self.num + i * sub,
+                size: sub,
+                sum: 0,
+                got: 0,
+            })
+            .expect("in an actor");
+        }
+    }
+    fn handle(&mut self, v: &mut u64) {
+        self.sum += *v;
+        self.got += 1;
+        if self.got == 10 {
+            self.parent.send(self.sum);
+            janus_runtime::stop();
+        }
+    }
+}
+
+fn janus_skynet(rt: &Runtime, leaves: u64) -> Duration {
+    let (tx, rx) = std::sync::mpsc::channel::<u64>();
+    let sink = rt.spawn_fn(tx, |tx: &mut std::sync::mpsc::Sender<u64>, v: &mut u64| {
+        let _ = tx.send(*v);
+    });
+    let t0 = Instant::now();
+    rt.spawn(Sky {
+        parent: sink,
+        num: 0,
+        size: leaves,
+        sum: 0,
+        got: 0,
+    });
+    let sum = rx.recv().expect("skynet answer");
+    let el = t0.elapsed();
+    assert_eq!(sum, leaves * (leaves - 1) / 2, "skynet sum");
+    el
+}
+
+fn tokio_sky_node(parent: tokio::sync::mpsc::Sender<u64>, num: u64, size: u64) {
+    tokio::spawn(async move {
+        if size == 1 {
+            let _ = parent.send(num).await;
+            return;
+        }
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(16);
+        let sub = size / 10;
+        for i in 0..10 {
+            tokio_sky_node(tx.clone(), num + i * sub, sub);
+        }
+        drop(tx);
+        let mut sum = 0;
+        while let Some(v) = rx.recv().await {
+            sum += v;
+        }
+        let _ = parent.send(sum).await;
+    });
+}
+
+async fn tokio_skynet(leaves: u64) -> Duration {
+    let t0 = Instant::now();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(1);
+    tokio_sky_node(tx, 0, leaves);
+    let sum = rx.recv().await.unwrap_or(0);
+    let el = t0.elapsed();
+    assert_eq!(sum, leaves * (leaves - 1) / 2, "tokio skynet sum");
+    el
+}
+
+// ---------------------------------------------------------------- spawn rate
+
+/// Runs its first turn (init + on start), counts itself, and stops.
+struct Once {
+    count: Arc<AtomicUsize>,
+    want: usize,
+    done: std::sync::mpsc::Sender<()>,
+}
+
+impl Behavior for Once {
+    type Msg = ();
+    fn on_start(&mut self) {
+        // Relaxed is enough: the last one only signals the channel, which synchronizes itself.
+        if self.count.fetch_add(1, Ordering::Relaxed) + 1 == self.want {
+            let _ = self.done.send(());
+        }
+        janus_runtime::stop();
+    }
+    fn handle(&mut self, _: &mut ()) {}
+}
+
+fn janus_spawn_rate(rt: &Runtime, n: usize) -> Duration {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let count = Arc::new(AtomicUsize::new(0));
+    let t0 = Instant::now();
+    let spawner = rt.spawn_fn((), move |_: &mut (), _: &mut ()| {
+        for _ in 0..n {
+            janus_runtime::spawn(Once {
+                count: count.clone(),
+                want: n,
+                done: tx.clone(),
+            });
+        }
+    });
+    spawner.send(());
+    rx.recv().expect("spawn rate");
+    t0.elapsed()
+}
+
+async fn tokio_spawn_rate(n: usize) -> Duration {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let tx = Arc::new(std::sync::Mutex::new(Some(tx)));
+    let count = Arc::new(AtomicUsize::new(0));
+    let t0 = Instant::now();
+    tokio::spawn(async move {
+        for _ in 0..n {
+            let (count, tx) = (count.clone(), tx.clone());
+            tokio::spawn(async move {
+                if count.fetch_add(1, Ordering::Relaxed) + 1 == n
+                    && let Some(t) = tx.lock().ok().and_then(|mut g| g.take())
+                {
+                    let _ = t.send(());
+                }
+            });
+        }
+    });
+    rx.await.ok();
+    t0.elapsed()
+}
+
+// ---------------------------------------------------------------- idle memory
+
+fn rss_bytes() -> usize {
+    let s = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: usize = s
+        .split_whitespace()
+        .nth(1)
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
+
+/// An idle actor with 8 bytes of state, after its first turn.
+struct Idle {
+    _n: u64,
+    started: Arc<AtomicUsize>,
+}
+impl Behavior for Idle {
+    type Msg = u64;
+    fn on_start(&mut self) {
+        // Relaxed: the main thread only polls the count.
+        self.started.fetch_add(1, Ordering::Relaxed);
+    }
+    fn handle(&mut self, _: &mut u64) {}
+}
+
+/// Bytes of RSS per idle actor (in a fresh process: see `idle_figure`).
+fn idle_janus(n: usize) -> f64 {
+    let rt = Runtime::new(Config::default());
+    let started = Arc::new(AtomicUsize::new(0));
+    let _ = janus_pingpong(&rt, 1000); // warm up the stack pools
+    let before = rss_bytes();
+    let refs: Vec<ActorRef<u64>> = (0..n)
+        .map(|i| {
+            rt.spawn(Idle {
+                _n: i as u64,
+                started: started.clone(),
+            })
+        })
+        .collect();
+    while started.load(Ordering::Relaxed) < n {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let after = rss_bytes();
+    assert_eq!(rt.live_actors(), n + 2);
+    drop(refs);
+    (after.saturating_sub(before)) as f64 / n as f64
+}
+
+/// Bytes of RSS per idle tokio task waiting on its own bounded mpsc mailbox (1024).
+fn idle_tokio(n: usize) -> f64 {
+    let tok = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("tokio runtime");
+    let started = Arc::new(AtomicUsize::new(0));
+    tok.block_on(tokio_pingpong(1000));
+    let before = rss_bytes();
+    let senders: Vec<tokio::sync::mpsc::Sender<u64>> = (0..n)
+        .map(|_| {
+            let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(1024);
+            let started = started.clone();
+            tok.spawn(async move {
+                started.fetch_add(1, Ordering::Relaxed);
+                while rx.recv().await.is_some() {}
+            });
+            tx
+        })
+        .collect();
+    while started.load(Ordering::Relaxed) < n {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let after = rss_bytes();
+    drop(senders);
+    (after.saturating_sub(before)) as f64 / n as f64
+}
+
+/// Runs one idle-memory measurement in a child process (a fresh heap for each side).
+fn idle_child(which: &str, n: usize) -> f64 {
+    let exe = std::env::current_exe().expect("own path");
+    let out = std::process::Command::new(exe)
+        .args(["--idle", which, &n.to_string()])
+        .output()
+        .expect("run the idle-memory child");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
+// ---------------------------------------------------------------- report
+
+fn rate(count: u64, d: Duration) -> f64 {
+    count as f64 / d.as_secs_f64()
+}
+
+/// One comparable line. `higher_is_better` says how the ratio is taken.
+fn line(name: &str, unit: &str, base: &str, janus: f64, baseline: f64, higher_is_better: bool) {
+    let ratio = if higher_is_better {
+        janus / baseline
+    } else {
+        baseline / janus
+    };
     println!(
-        "{name:<36} janus {:>7.2} M {unit}/s ({:>6.1} ms)   tokio-ct {:>7.2} M {unit}/s ({:>6.1} ms)   ratio {:.2}x",
-        j / 1e6,
-        janus.as_secs_f64() * 1e3,
-        t / 1e6,
-        tokio.as_secs_f64() * 1e3,
-        j / t
+        "{name:<34} janus={janus:<9.3} baseline={baseline:<9.3} unit={unit:<9} base={base:<9} ratio={ratio:.2}"
     );
 }
 
 fn main() {
-    let scale: u64 = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1)
-        .max(1);
-    let only_janus = std::env::args().nth(2).as_deref() == Some("janus");
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--idle") {
+        let n = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+        let v = match args.get(2).map(String::as_str) {
+            Some("tokio") => idle_tokio(n),
+            _ => idle_janus(n),
+        };
+        println!("{v}");
+        return;
+    }
+    let scale: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
+    let only_janus = args.get(2).map(String::as_str) == Some("janus");
+    let filter = args.get(3).cloned().unwrap_or_default();
     let pp = 1_000_000 / scale;
     let ring_actors = 100;
     let hops = (1_000_000 / scale / ring_actors as u64) * ring_actors as u64;
     let asks = 200_000 / scale;
-    let fan = (1_000_000 / scale / 8) * 8;
+    let fan_senders = 100;
+    let fan = (1_000_000 / scale / fan_senders) * fan_senders;
     let spawns = 100_000 / scale;
-    let tok = tokio::runtime::Builder::new_current_thread()
+    let leaves = [1_000_000u64, 100_000, 10_000, 1_000, 100]
+        .into_iter()
+        .find(|l| *l <= 1_000_000 / scale)
+        .unwrap_or(100);
+    let idle_n = (100_000 / scale as usize).max(1000);
+    let ct = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("tokio runtime");
-    // Each figure is the best of 3 runs: the machine is shared, and the best run is the least
-    // disturbed one for both sides.
+    let mt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .build()
+        .expect("tokio runtime");
+    // Best of 3: the machine is shared, and the best run is the least disturbed one.
     let best = |f: &mut dyn FnMut() -> Duration| (0..3).map(|_| f()).min().unwrap_or_default();
     let figure = |name: String,
                   (count, unit): (u64, &str),
                   janus: &mut dyn FnMut() -> Duration,
+                  base: &str,
                   tokio: &mut dyn FnMut() -> Duration| {
-        let j = best(janus);
+        if !name.contains(&filter) {
+            return;
+        }
+        let j = rate(count, best(janus)) / 1e6;
         let t = if only_janus {
-            Duration::from_secs(1)
+            f64::NAN
         } else {
-            best(tokio)
+            rate(count, best(tokio)) / 1e6
         };
-        line(&name, count, unit, j, t);
+        line(&name, &format!("M{unit}/s"), base, j, t, true);
     };
-    for workers in [1usize, 0] {
+    // JANUS_WORKERS overrides the worker count of the second pass (default: one per core).
+    let default_workers: usize = std::env::var("JANUS_WORKERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    for workers in [1usize, default_workers] {
         let cfg = if workers == 0 {
             Config::default()
         } else {
@@ -451,37 +727,92 @@ fn main() {
         };
         let rt = Runtime::new(cfg);
         let w = rt.workers();
-        // Warm up stack pools and allocators.
-        let _ = janus_pingpong(&rt, 1000);
+        let _ = janus_pingpong(&rt, 1000); // warm up stack pools and allocators
         figure(
-            format!("ping-pong {}k round trips, {w}w", pp / 1000),
+            format!("ping-pong/{w}w"),
             (2 * pp, "msg"),
             &mut || janus_pingpong(&rt, pp),
-            &mut || tok.block_on(tokio_pingpong(pp)),
+            "tokio-ct",
+            &mut || ct.block_on(tokio_pingpong(pp)),
         );
         figure(
-            format!("thread ring {ring_actors} x {}k hops, {w}w", hops / 1000),
+            format!("thread-ring-{ring_actors}/{w}w"),
             (hops, "msg"),
             &mut || janus_ring(&rt, ring_actors, hops),
-            &mut || tok.block_on(tokio_ring(ring_actors, hops)),
+            "tokio-ct",
+            &mut || ct.block_on(tokio_ring(ring_actors, hops)),
         );
+        if workers == 1 && default_workers != 1 {
+            continue; // the rest only with the default number of workers
+        }
         figure(
-            format!("ask round trips {}k, {w}w", asks / 1000),
+            format!("ask/{w}w"),
             (2 * asks, "msg"),
             &mut || janus_ask(&rt, asks),
-            &mut || tok.block_on(tokio_ask(asks)),
+            "tokio-mt",
+            &mut || mt.block_on(async { tokio::spawn(tokio_ask(asks)).await.unwrap_or_default() }),
         );
         figure(
-            format!("fan-in 8 -> 1, {}k msgs, {w}w", fan / 1000),
+            format!("ask/{w}w"),
+            (2 * asks, "msg"),
+            &mut || janus_ask(&rt, asks),
+            "tokio-ct",
+            &mut || ct.block_on(tokio_ask(asks)),
+        );
+        figure(
+            format!("fan-in-{fan_senders}x{}/{w}w", fan / fan_senders),
             (fan, "msg"),
-            &mut || janus_fan_in(&rt, 8, fan),
-            &mut || tok.block_on(tokio_fan_in(8, fan)),
+            &mut || janus_fan_in(&rt, fan_senders, fan),
+            "tokio-mt",
+            &mut || mt.block_on(tokio_fan_in(fan_senders, fan)),
         );
         figure(
-            format!("spawn + ask + stop, {}k actors, {w}w", spawns / 1000),
+            format!("fan-in-{fan_senders}x{}/{w}w", fan / fan_senders),
+            (fan, "msg"),
+            &mut || janus_fan_in(&rt, fan_senders, fan),
+            "tokio-ct",
+            &mut || ct.block_on(tokio_fan_in(fan_senders, fan)),
+        );
+        let sky_name = format!("skynet-{}k-leaves/{w}w", leaves / 1000);
+        if sky_name.contains(&filter) {
+            // Reported as seconds (lower is better), per the project's target (< 0.5 s).
+            let j = best(&mut || janus_skynet(&rt, leaves)).as_secs_f64();
+            let t_mt = if only_janus {
+                f64::NAN
+            } else {
+                best(&mut || mt.block_on(tokio_skynet(leaves))).as_secs_f64()
+            };
+            line(&sky_name, "s", "tokio-mt", j, t_mt, false);
+            let t_ct = if only_janus {
+                f64::NAN
+            } else {
+                best(&mut || ct.block_on(tokio_skynet(leaves))).as_secs_f64()
+            };
+            line(&sky_name, "s", "tokio-ct", j, t_ct, false);
+        }
+        figure(
+            format!("spawn-rate/{w}w"),
+            (spawns, "actor"),
+            &mut || janus_spawn_rate(&rt, spawns as usize),
+            "tokio-mt",
+            &mut || mt.block_on(tokio_spawn_rate(spawns as usize)),
+        );
+        figure(
+            format!("spawn+ask+stop/{w}w"),
             (spawns, "actor"),
             &mut || janus_spawn(&rt, spawns),
-            &mut || tok.block_on(tokio_spawn(spawns)),
+            "tokio-ct",
+            &mut || ct.block_on(tokio_spawn(spawns)),
         );
+    }
+    let idle_name = format!("idle-memory-{}k", idle_n / 1000);
+    if idle_name.contains(&filter) {
+        let j = idle_child("janus", idle_n);
+        let t = if only_janus {
+            f64::NAN
+        } else {
+            idle_child("tokio", idle_n)
+        };
+        line(&idle_name, "B/actor", "tokio-mt", j, t, false);
     }
 }

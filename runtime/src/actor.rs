@@ -1,20 +1,20 @@
 //! Actors: the per-type descriptor, the per-actor cell, and the lifecycle (start, stop, crash, exit).
 //!
 //! An actor is one heap cell (`Actor`, shared through `Arc`) holding its descriptor, its mailbox
-//! (behind a mutex) and its "run cell": the state pointer and turn bookkeeping, touched only by the
-//! one worker that currently owns the actor's scheduling token (see `mailbox.rs`). An idle actor is
-//! just this cell plus its state allocation: no stack, no timer unless it has an `after` arm.
+//! (behind a spin lock) and its "run cell": the state pointer and turn bookkeeping, touched only
+//! by the one worker that currently owns the actor's scheduling token (see `mailbox.rs`). An idle
+//! actor is just this cell plus its state allocation: no stack, no timer unless it has an `after`
+//! arm.
 
 use std::alloc::Layout;
 use std::cell::Cell;
 use std::sync::Arc;
 
-use parking_lot::Mutex;
-
 use crate::ask::with_ending;
 use crate::mailbox::Mailbox;
 use crate::payload::Payload;
 use crate::sched::Shared;
+use crate::sched::spin::SpinLock;
 
 /// Per-actor-type descriptor (Pony style). Compiled code emits one static per actor type.
 ///
@@ -117,8 +117,10 @@ pub(crate) struct RunCell {
 
 // SAFETY: a RunCell is only read or written by the thread holding the actor's scheduling token
 // (set under the mailbox lock, see `Mailbox::scheduled`): a run queue hands it to exactly one
-// worker, a suspended turn stays on its worker, and `Drop` has `&mut`. The mutex hand-off of the
-// token gives the happens-before edge between consecutive owners.
+// worker, a suspended turn stays on its worker, and `Drop` has `&mut`. The lock hand-off of the
+// token (the releasing owner's `Release` unlock store, read by the next taker's `Acquire` swap)
+// gives the happens-before edge between consecutive owners; queue pushes and steals add their
+// own Release/Acquire edges on top.
 unsafe impl Sync for RunCell {}
 // SAFETY: same protocol as `Sync`: the cell moves with the token; the payloads in it are `Send`
 // and the state pointer is owned by the actor.
@@ -129,7 +131,7 @@ pub struct Actor {
     pub(crate) id: u64,
     pub(crate) desc: &'static ActorDesc,
     pub(crate) rt: Arc<Shared>,
-    pub(crate) mb: Mutex<Mailbox>,
+    pub(crate) mb: SpinLock<Mailbox>,
     pub(crate) run: RunCell,
 }
 
@@ -144,7 +146,7 @@ impl Actor {
             id,
             desc,
             rt,
-            mb: Mutex::new(Mailbox::new(desc.capacity())),
+            mb: SpinLock::new(Mailbox::new(desc.capacity())),
             run: RunCell {
                 state: Cell::new(std::ptr::null_mut()),
                 args: Cell::new(args),
@@ -325,7 +327,7 @@ impl RawActorRef {
     pub fn request_stop(&self) {
         let schedule = self.0.mb.lock().request_stop();
         if schedule {
-            crate::sched::schedule(self.0.clone());
+            crate::sched::schedule_ref(&self.0);
         }
     }
 

@@ -76,7 +76,9 @@ fn ctx() -> Option<&'static TurnCtx> {
 
 /// The actor whose turn is running on this thread.
 pub(crate) fn current_actor() -> Option<&'static Actor> {
-    // SAFETY: the worker holds an `Arc` to the actor for the whole turn (running or suspended).
+    // SAFETY: the worker holds an `Arc` to the actor for the whole turn: in its `running` cell
+    // while the turn runs (also for turns chained on one runner), in its suspended map while the
+    // turn waits.
     ctx().map(|c| unsafe { &*c.actor })
 }
 
@@ -86,6 +88,16 @@ pub(crate) fn new_runner(stack: DefaultStack, batch: usize) -> Co {
         let mut actor = first;
         loop {
             let end = turn_body(actor, y, batch);
+            if let TurnEnd::Released = end {
+                // The turn left nothing to do; if the worker lets us, run the next LIFO actor's
+                // turn right here (the worker tracks which actor this runner now runs).
+                clear_current();
+                let next = worker::chain_next();
+                if !next.is_null() {
+                    actor = next;
+                    continue;
+                }
+            }
             actor = y.suspend(Yield::Done(end));
         }
     })
@@ -146,7 +158,7 @@ fn run_turn(actor: &Actor, batch: usize) -> TurnEnd {
     let release = desc.after_ns.is_none();
     while handled < batch && !run.stop.get() {
         let (item, wake) = actor.mb.lock().pop(release);
-        if let Some(w) = wake {
+        for w in wake {
             w.wake();
         }
         match item {
@@ -225,7 +237,7 @@ pub(crate) fn prepare_wait() -> Waker {
             let wgen = a.run.wait_gen.get() + 1;
             a.run.wait_gen.set(wgen);
             Waker::Actor {
-                rt: a.rt.clone(),
+                rt: worker::runtime_ref(&a.rt),
                 worker: worker::current_index(),
                 actor: a.id,
                 wgen,

@@ -1,13 +1,32 @@
 //! Bounded mailboxes: the per-actor FIFO, the scheduling token, and `send` with backpressure.
 //!
-//! One mutex guards a mailbox's queue *and* the actor's scheduling flag, so "enqueue and decide
-//! whether to schedule" is one atomic step: an actor is scheduled exactly when its mailbox goes
-//! from empty-and-idle to non-empty (or when a timer/stop request needs a turn), and the token
-//! (`scheduled == true`) has exactly one owner: a run queue, a running worker, or a suspended
-//! turn. A send to a full mailbox parks the *sender* in `waiters` together with its message; the
-//! receiver hands the oldest waiter's message into the queue as it frees a slot, so waiters are
-//! served in order and a woken sender never has to retry. Messages from one sender therefore keep
+//! One lock (`SpinLock`, see `sched/spin.rs`: one atomic swap to take it, a plain `Release`
+//! store to drop it) guards a mailbox's queue *and* the actor's scheduling flag, so "enqueue and
+//! decide whether to schedule" is one atomic step: an actor is scheduled exactly when its mailbox
+//! goes from empty-and-idle to non-empty (or when a timer/stop request needs a turn), and the
+//! token (`scheduled == true`) has exactly one owner: a run queue, a running worker, or a
+//! suspended turn. The lock's Acquire/Release pair is also what orders consecutive token owners'
+//! accesses to the actor's `RunCell`: the releasing owner's last writes happen before its
+//! unlocking store, which the next sender's locking swap reads before it hands the token on.
+//!
+//! A send to a full mailbox parks the *sender* in `waiters` together with its message. The
+//! receiver admits waiters in order and in batches (when a pop leaves the queue at most half
+//! full it moves waiting messages in until the queue is full again) and wakes their senders, so
+//! a woken sender never has to retry. While anyone waits, a new sender queues behind them even if
+//! there is room, which keeps admission first-come first-served. Messages from one sender keep
 //! their order: a sender has at most one message in flight while it waits.
+//!
+//! Why the admission is correct (loom-style case analysis, everything below under the lock):
+//! - *No stranded waiter.* A sender parks only when the queue is full or others wait. After any
+//!   admission either no waiter is left or the queue is full again, and between admissions the
+//!   queue stays above half full (admission runs at the pop that takes it to half), so whenever
+//!   a waiter exists the queue is non-empty, the receiver holds the token, and it will pop again.
+//!   A dead receiver drains `waiters` in `kill` and wakes everyone.
+//! - *Bound.* Admission stops at `capacity`; direct sends need `len < capacity`; only forced
+//!   sends (self-sends, runtime notices) may exceed it.
+//! - *Timed-out waiters* (asks) mark their entry `Cancelled` under the entry's own lock; the
+//!   receiver's `take_for_delivery` and the sender's cancel exclude each other there, so a
+//!   message is either admitted or dropped by its sender, never both.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -21,7 +40,7 @@ use crate::coro;
 use crate::payload::Payload;
 use crate::sched::{self, Waker};
 
-/// The mutex-protected part of an actor.
+/// The lock-protected part of an actor (see the module doc).
 pub(crate) struct Mailbox {
     queue: VecDeque<Payload>,
     waiters: VecDeque<Arc<PendingSend>>,
@@ -75,39 +94,44 @@ impl Mailbox {
         self.waiters.len()
     }
 
-    /// Takes the next item for the running turn. When that frees a slot of a full mailbox, the
-    /// oldest blocked sender's message moves in and its waker is returned (to be woken after the
-    /// lock is released; one pop frees one slot, so there is at most one). With
-    /// `release_when_empty` an empty mailbox also ends the turn here (saves a lock round trip per
-    /// turn on the latency path).
-    pub(crate) fn pop(&mut self, release_when_empty: bool) -> (Popped, Option<Waker>) {
+    /// Takes the next item for the running turn. Blocked senders are admitted in batches: when a
+    /// pop leaves the queue at most half full, the oldest waiters' messages move in, in order,
+    /// until the queue is full again, and their wakers are returned (to be woken after the lock
+    /// is released). Admitting one waiter per freed slot would make every message of a saturated
+    /// fan-in cost a suspend and a wake; with the half-full watermark each woken sender usually
+    /// finds room for several more messages before it waits again. With `release_when_empty` an
+    /// empty mailbox also ends the turn here (saves a lock round trip per turn on the latency
+    /// path).
+    pub(crate) fn pop(&mut self, release_when_empty: bool) -> (Popped, Vec<Waker>) {
         if self.stop_requested {
-            return (Popped::Stop, None);
+            return (Popped::Stop, Vec::new());
         }
         match self.queue.pop_front() {
             Some(p) => {
                 self.after_due = false; // a message broke the silence
-                let mut wake = None;
-                while wake.is_none() && self.queue.len() < self.capacity as usize {
-                    let Some(w) = self.waiters.pop_front() else {
-                        break;
-                    };
-                    if let Some((payload, waker)) = w.take_for_delivery() {
-                        self.queue.push_back(payload);
-                        wake = Some(waker);
+                let mut wake = Vec::new();
+                if !self.waiters.is_empty() && self.queue.len() <= self.capacity as usize / 2 {
+                    while self.queue.len() < self.capacity as usize {
+                        let Some(w) = self.waiters.pop_front() else {
+                            break;
+                        };
+                        if let Some((payload, waker)) = w.take_for_delivery() {
+                            self.queue.push_back(payload);
+                            wake.push(waker);
+                        }
                     }
                 }
                 (Popped::Msg(p), wake)
             }
             None if self.after_due => {
                 self.after_due = false;
-                (Popped::After, None)
+                (Popped::After, Vec::new())
             }
             None if release_when_empty => {
                 self.scheduled = false;
-                (Popped::Released, None)
+                (Popped::Released, Vec::new())
             }
-            None => (Popped::Empty, None),
+            None => (Popped::Empty, Vec::new()),
         }
     }
 
@@ -222,7 +246,7 @@ pub(crate) fn send_forced(target: &Arc<Actor>, msg: Payload) -> SendResult {
     let schedule = !std::mem::replace(&mut mb.scheduled, true);
     drop(mb);
     if schedule {
-        sched::schedule(target.clone());
+        sched::schedule_ref(target);
     }
     SendResult::Delivered
 }
@@ -244,17 +268,19 @@ pub(crate) fn send(target: &Arc<Actor>, msg: Payload, deadline: Option<Instant>)
         with_ending(|| drop(msg));
         return SendResult::Dropped;
     }
-    if mb.queue.len() < mb.capacity as usize {
+    // Room, and nobody waiting before us (waiters are admitted in order: see `Mailbox::pop`).
+    if mb.queue.len() < mb.capacity as usize && mb.waiters.is_empty() {
         mb.queue.push_back(msg);
         let schedule = !std::mem::replace(&mut mb.scheduled, true);
         drop(mb);
         if schedule {
-            sched::schedule(target.clone());
+            sched::schedule_ref(target);
         }
         return SendResult::Delivered;
     }
-    // Full: park the message with the sender. The receiver is scheduled (its mailbox is not
-    // empty), so it will pop and hand our message in.
+    // Full, or others wait already: park the message with the sender. The receiver is scheduled
+    // (whenever senders wait its queue is more than half full, so not empty) and will hand our
+    // message in when a pop leaves the queue at most half full.
     let pending = Arc::new(PendingSend {
         state: Mutex::new(PendState::Waiting(msg, coro::prepare_wait())),
     });

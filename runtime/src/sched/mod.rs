@@ -6,6 +6,7 @@
 //! suspended turns) is in `worker.rs`; queueing and parking policy is in `queue.rs`.
 
 pub(crate) mod queue;
+pub(crate) mod spin;
 pub(crate) mod worker;
 
 use std::sync::Arc;
@@ -67,9 +68,10 @@ impl Waker {
                 actor,
                 wgen,
             } => {
-                if worker::push_local_resume(&rt, worker, actor, wgen) {
-                    return;
-                }
+                let rt = match worker::push_local_resume(rt, worker, actor, wgen) {
+                    Ok(()) => return,
+                    Err(rt) => rt,
+                };
                 let Some(w) = rt.workers.get(worker) else {
                     return;
                 };
@@ -99,6 +101,16 @@ pub(crate) fn schedule(actor: Arc<Actor>) {
     let rt = actor.rt.clone();
     rt.injector.push(actor);
     queue::notify_one(&rt);
+}
+
+/// `schedule` for a borrowed reference: on a worker of the actor's runtime the queued reference
+/// may come from the worker's reference cache instead of a clone (no reference-count traffic).
+pub(crate) fn schedule_ref(actor: &Arc<Actor>) {
+    if !worker::schedule_here_ref(actor) {
+        let rt = actor.rt.clone();
+        rt.injector.push(actor.clone());
+        queue::notify_one(&rt);
+    }
 }
 
 /// Whether this thread is a worker thread (of any runtime).
