@@ -6,6 +6,7 @@
 //! and a typed Rust layer (`Behavior`, `ActorRef<M>`, `Reply<T>`) for tests and benchmarks.
 //! See `spec/runtime.md` for the semantics and the measured figures.
 
+pub mod abi;
 mod actor;
 mod ask;
 mod coro;
@@ -15,6 +16,7 @@ mod payload;
 mod sched;
 mod timer;
 mod typed;
+pub mod values;
 
 use std::io::Write;
 use std::sync::Arc;

@@ -1,0 +1,17 @@
+//! The ABI between compiled Janus code and the runtime: the layout of shared structures
+//! (`desc`: type descriptors; `crate::values::obj`: object layouts) and the single list of
+//! `extern "C"` functions compiled code may call (`exports`). `spec/abi.md` is the contract.
+
+pub mod collections;
+pub mod desc;
+pub mod exports;
+pub mod text;
+
+/// The ABI version. Generated code references the symbol `janus_rt_abi_v1`, so an object built
+/// for another version fails at link time against a stale runtime instead of misbehaving.
+pub const ABI_VERSION: u32 = 1;
+
+/// Referenced by every generated object (see `ABI_VERSION`).
+#[unsafe(no_mangle)]
+#[used]
+pub static janus_rt_abi_v1: u32 = ABI_VERSION;
