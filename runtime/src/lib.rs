@@ -7,6 +7,7 @@
 //! See `spec/runtime.md` for the semantics and the measured figures.
 
 pub mod abi;
+pub mod entry;
 mod actor;
 mod ask;
 mod coro;

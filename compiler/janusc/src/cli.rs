@@ -19,6 +19,18 @@ pub enum Command {
         path: String,
         format: Format,
     },
+    Build(BuildArgs),
+}
+
+/// `janusc build [path] [-o out] [--release] [-v]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildArgs {
+    pub path: String,
+    /// `-o`: the executable to write (default: the entry file's stem in the current directory).
+    pub out: Option<String>,
+    pub release: bool,
+    /// `-v` / `--timings`: print the time of each phase on stderr.
+    pub timings: bool,
 }
 
 pub const HELP: &str = "\
@@ -28,6 +40,7 @@ Usage: janusc <command> [options] [path]
 
 Commands:
   check [path]    parse and check a program, print diagnostics, build nothing
+  build [path]    compile a program to a native executable (`janusc build --help`)
 
 Options:
   -h, --help      print help (also `janusc check --help`)
@@ -56,7 +69,28 @@ Colour is used only when stderr is a terminal and NO_COLOR is not set.
 Exit status: 0 when there are no errors (warnings allowed), 1 on errors, 2 on usage errors.
 ";
 
-const COMMANDS: &[&str] = &["check", "help"];
+pub const BUILD_HELP: &str = "\
+janusc build: compile a program to a native executable
+
+Usage: janusc build [-o out] [--release] [-v] [path]
+
+Arguments:
+  [path]          a directory with a janus.toml, or a .jan file (default: `.`)
+
+Options:
+  -o, --output F  the executable to write (default: the entry file's name without `.jan`,
+                  in the current directory)
+  --release       optimize the generated code
+  -v, --timings   print how long each phase took (front end, code generation, link)
+  -h, --help      print this help
+
+The runtime library `libjanus_runtime.a` is taken from the file or directory named by the
+JANUS_RUNTIME environment variable, else from beside the janusc executable. Linking uses `cc`.
+Exit status: 0 built, 1 errors in the program (diagnostics as for `check`) or a failed link,
+2 usage errors or a missing tool or runtime library.
+";
+
+const COMMANDS: &[&str] = &["check", "build", "help"];
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, UsageError> {
@@ -66,13 +100,12 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
     match first.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help(match rest.first().map(String::as_str) {
             Some("check") => CHECK_HELP,
+            Some("build") => BUILD_HELP,
             _ => HELP,
         })),
         "-V" | "--version" => Ok(Command::Version),
         "check" => parse_check(rest),
-        "build" => Err(UsageError(
-            "`janusc build` is not available yet; `janusc check` checks a program".into(),
-        )),
+        "build" => parse_build(rest),
         other if other.starts_with('-') => Err(UsageError(format!("unknown option `{other}`"))),
         other => {
             let hint = match did_you_mean(other, COMMANDS.iter().copied()) {
@@ -132,6 +165,51 @@ fn parse_check(args: &[String]) -> Result<Command, UsageError> {
     Ok(Command::Check { path: path.unwrap_or_else(|| ".".into()), format })
 }
 
+fn parse_build(args: &[String]) -> Result<Command, UsageError> {
+    let mut b = BuildArgs { path: ".".into(), out: None, release: false, timings: false };
+    let mut path: Option<String> = None;
+    let mut only_paths = false;
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        i += 1;
+        if !only_paths && arg.starts_with('-') && arg != "-" {
+            match arg {
+                "-h" | "--help" => return Ok(Command::Help(BUILD_HELP)),
+                "--" => only_paths = true,
+                "--release" => b.release = true,
+                "-v" | "--timings" => b.timings = true,
+                "-o" | "--output" => {
+                    let Some(v) = args.get(i) else {
+                        return Err(UsageError(format!("`{arg}` needs a file name")));
+                    };
+                    b.out = Some(v.clone());
+                    i += 1;
+                }
+                _ => match arg.strip_prefix("--output=") {
+                    Some(v) => b.out = Some(v.to_string()),
+                    None => {
+                        return Err(UsageError(format!(
+                            "unknown option `{arg}` for `janusc build`"
+                        )));
+                    }
+                },
+            }
+            continue;
+        }
+        if let Some(first) = &path {
+            return Err(UsageError(format!(
+                "`janusc build` takes one path, got `{first}` and `{arg}`"
+            )));
+        }
+        path = Some(arg.to_string());
+    }
+    if let Some(p) = path {
+        b.path = p;
+    }
+    Ok(Command::Build(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +236,19 @@ mod tests {
         assert_eq!(p(&["check", "--help"]), Ok(Command::Help(CHECK_HELP)));
         assert_eq!(p(&["--version"]), Ok(Command::Version));
         assert_eq!(p(&["help", "check"]), Ok(Command::Help(CHECK_HELP)));
+    }
+
+    #[test]
+    fn build_forms() {
+        let Ok(Command::Build(b)) = p(&["build", "x.jan", "-o", "out", "--release", "-v"]) else {
+            panic!()
+        };
+        assert_eq!(b.path, "x.jan");
+        assert_eq!(b.out.as_deref(), Some("out"));
+        assert!(b.release && b.timings);
+        assert!(p(&["build", "-o"]).is_err());
+        assert!(p(&["build", "a", "b"]).is_err());
+        assert_eq!(p(&["build", "--help"]), Ok(Command::Help(BUILD_HELP)));
     }
 
     #[test]

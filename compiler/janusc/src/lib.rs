@@ -6,8 +6,10 @@
 //! (manifest + entry), load the modules, check the program. `check` then only reports;
 //! `build` will go on to lower what [`Analysis`] holds.
 
+pub mod build;
 pub mod cli;
 pub mod json;
+pub mod link;
 pub mod loader;
 pub mod project;
 pub mod render;
@@ -103,6 +105,7 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write, colo
             0
         }
         Command::Check { path, format } => check(&path, format, stdout, stderr, color),
+        Command::Build(args) => build::build(&args, stderr, color),
     }
 }
 
@@ -149,6 +152,11 @@ fn check(
 /// Set by [`main_entry`]: the process exits as soon as [`run`] returns. In-process callers
 /// (tests, benches) leave it unset, so nothing leaks there.
 static PROCESS_EXITS_AFTER_RUN: AtomicBool = AtomicBool::new(false);
+
+/// Whether the process exits right after [`run`] (then big structures need not be freed).
+pub(crate) fn process_exits_after_run() -> bool {
+    PROCESS_EXITS_AFTER_RUN.load(Ordering::Relaxed)
+}
 
 /// Whether to colour output written to stderr: only on a terminal, never with `NO_COLOR` set.
 pub fn stderr_wants_color() -> bool {

@@ -1,0 +1,312 @@
+//! Static data of the object: type descriptors laid out exactly as `runtime/src/abi/desc.rs`
+//! (`#[repr(C)]`, 64-bit), and immortal `String` objects (header with `rc = u32::MAX`, no heap
+//! links) for string literals and source locations. Each distinct descriptor and string is
+//! emitted once; recursive types work because a descriptor's id is recorded before its fields
+//! are emitted.
+
+use std::collections::HashMap;
+
+use cranelift_module::{DataDescription, DataId, Module};
+use cranelift_object::ObjectModule;
+use janus_sema::Ty;
+use janus_sema::info::DefInfoKind;
+use janus_sema::types::IntTy;
+
+use crate::CodegenError;
+
+/// `kind` values of `TypeDesc` (part of the ABI; see `abi::desc::kind`).
+pub mod kind {
+    pub const VOID: u32 = 0;
+    pub const I64: u32 = 1;
+    pub const I32: u32 = 2;
+    pub const U64: u32 = 3;
+    pub const F64: u32 = 4;
+    pub const BOOL: u32 = 5;
+    pub const DURATION: u32 = 6;
+    pub const INSTANT: u32 = 7;
+    pub const STRING: u32 = 16;
+    pub const BYTES: u32 = 17;
+    pub const NODE_ID: u32 = 18;
+    pub const LIST: u32 = 19;
+    pub const MAP: u32 = 20;
+    pub const SET: u32 = 21;
+    pub const OPTIONAL: u32 = 22;
+    pub const TUPLE: u32 = 23;
+    pub const STRUCT: u32 = 24;
+    pub const ENUM: u32 = 25;
+    pub const ACTOR_REF: u32 = 26;
+    pub const GRAIN_REF: u32 = 27;
+    pub const REPLY: u32 = 28;
+}
+
+/// Size of `TypeDesc`, and offsets of its fields.
+const DESC_SIZE: usize = 96;
+const OFF_NAME: usize = 8;
+const OFF_FIELDS: usize = 24;
+const OFF_N_FIELDS: usize = 32;
+const OFF_VARIANTS: usize = 40;
+const OFF_N_VARIANTS: usize = 48;
+const OFF_ELEM: usize = 56;
+const OFF_VALUE: usize = 64;
+/// `FieldDesc` (name: StrRef, ty) and `VariantDesc` (name, fields, n_fields).
+const FIELD_SIZE: usize = 24;
+const VARIANT_SIZE: usize = 32;
+/// The object header: rc u32, flags u32, desc, next, prev.
+pub const HEADER: i32 = 32;
+pub const IMMORTAL: u32 = u32::MAX;
+
+/// Emits and remembers the object's static data.
+pub struct DataCx<'p> {
+    pub defs: &'p [janus_sema::info::DefInfo],
+    descs: HashMap<Ty, DataId>,
+    bytes: HashMap<String, DataId>,
+    strings: HashMap<String, DataId>,
+}
+
+/// One data object under construction: its bytes and relocations.
+struct Blob {
+    bytes: Vec<u8>,
+    /// (offset, target, addend)
+    relocs: Vec<(usize, DataId, i64)>,
+}
+
+impl Blob {
+    fn new(size: usize) -> Blob {
+        Blob {
+            bytes: vec![0; size],
+            relocs: Vec::new(),
+        }
+    }
+    fn u32(&mut self, off: usize, v: u32) {
+        self.bytes[off..off + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, off: usize, v: u64) {
+        self.bytes[off..off + 8].copy_from_slice(&v.to_le_bytes());
+    }
+    fn ptr(&mut self, off: usize, target: DataId) {
+        self.relocs.push((off, target, 0));
+    }
+    fn define(self, m: &mut ObjectModule, id: DataId) -> Result<(), CodegenError> {
+        let mut d = DataDescription::new();
+        d.define(self.bytes.into_boxed_slice());
+        d.set_align(8);
+        for (off, target, addend) in self.relocs {
+            let gv = m.declare_data_in_data(target, &mut d);
+            d.write_data_addr(off as u32, gv, addend);
+        }
+        m.define_data(id, &d)
+            .map_err(|e| CodegenError::new(format!("cannot emit data: {e}")))
+    }
+}
+
+fn anon(m: &mut ObjectModule, writable: bool) -> Result<DataId, CodegenError> {
+    m.declare_anonymous_data(writable, false)
+        .map_err(|e| CodegenError::new(format!("cannot declare data: {e}")))
+}
+
+impl<'p> DataCx<'p> {
+    pub fn new(defs: &'p [janus_sema::info::DefInfo]) -> DataCx<'p> {
+        DataCx {
+            defs,
+            descs: HashMap::new(),
+            bytes: HashMap::new(),
+            strings: HashMap::new(),
+        }
+    }
+
+    /// Resolves aliases (`type UserId = i64`).
+    pub fn resolve(&self, ty: &Ty) -> Ty {
+        let mut t = ty.clone();
+        for _ in 0..64 {
+            match &t {
+                Ty::Def(id) => match self.defs.get(id.0 as usize).map(|d| &d.kind) {
+                    Some(DefInfoKind::Alias { ty }) => t = ty.clone(),
+                    _ => return t,
+                },
+                _ => return t,
+            }
+        }
+        t
+    }
+
+    /// Raw bytes (names inside descriptors), read-only, deduplicated.
+    fn raw(&mut self, m: &mut ObjectModule, s: &str) -> Result<DataId, CodegenError> {
+        if let Some(id) = self.bytes.get(s) {
+            return Ok(*id);
+        }
+        let id = anon(m, false)?;
+        self.bytes.insert(s.to_string(), id);
+        let mut b = Blob::new(s.len().max(1));
+        b.bytes[..s.len()].copy_from_slice(s.as_bytes());
+        b.define(m, id)?;
+        Ok(id)
+    }
+
+    fn str_ref(
+        &mut self,
+        m: &mut ObjectModule,
+        b: &mut Blob,
+        off: usize,
+        s: &str,
+    ) -> Result<(), CodegenError> {
+        if !s.is_empty() {
+            let id = self.raw(m, s)?;
+            b.ptr(off, id);
+        }
+        b.u64(off + 8, s.len() as u64);
+        Ok(())
+    }
+
+    /// An immortal `String` object holding `s` (writable: the runtime's retain may store the
+    /// saturated count back).
+    pub fn string(&mut self, m: &mut ObjectModule, s: &str) -> Result<DataId, CodegenError> {
+        if let Some(id) = self.strings.get(s) {
+            return Ok(*id);
+        }
+        let id = anon(m, true)?;
+        self.strings.insert(s.to_string(), id);
+        let desc = self.desc(m, &Ty::Str)?;
+        let mut b = Blob::new(HEADER as usize + 8 + s.len());
+        b.u32(0, IMMORTAL);
+        b.ptr(8, desc);
+        b.u64(HEADER as usize, s.len() as u64);
+        b.bytes[HEADER as usize + 8..].copy_from_slice(s.as_bytes());
+        b.define(m, id)?;
+        Ok(id)
+    }
+
+    /// The descriptor of `ty`.
+    pub fn desc(&mut self, m: &mut ObjectModule, ty: &Ty) -> Result<DataId, CodegenError> {
+        let ty = self.resolve(ty);
+        if let Some(id) = self.descs.get(&ty) {
+            return Ok(*id);
+        }
+        let id = anon(m, false)?;
+        self.descs.insert(ty.clone(), id);
+        let mut b = Blob::new(DESC_SIZE);
+        let k = match &ty {
+            Ty::Int(IntTy::I64) => kind::I64,
+            Ty::Int(IntTy::I32) => kind::I32,
+            Ty::Int(IntTy::U64) => kind::U64,
+            Ty::F64 => kind::F64,
+            Ty::Bool => kind::BOOL,
+            Ty::Duration => kind::DURATION,
+            Ty::Instant => kind::INSTANT,
+            Ty::Str => kind::STRING,
+            Ty::Bytes => kind::BYTES,
+            Ty::NodeId => kind::NODE_ID,
+            Ty::List(e) | Ty::Set(e) | Ty::Optional(e) | Ty::Reply(e) => {
+                let e = self.desc(m, e)?;
+                b.ptr(OFF_ELEM, e);
+                match &ty {
+                    Ty::List(_) => kind::LIST,
+                    Ty::Set(_) => kind::SET,
+                    Ty::Optional(_) => kind::OPTIONAL,
+                    _ => kind::REPLY,
+                }
+            }
+            Ty::Map(k, v) => {
+                let k = self.desc(m, k)?;
+                let v = self.desc(m, v)?;
+                b.ptr(OFF_ELEM, k);
+                b.ptr(OFF_VALUE, v);
+                kind::MAP
+            }
+            Ty::Tuple(ts) => {
+                let fields: Vec<(String, Ty)> =
+                    ts.iter().map(|t| (String::new(), t.clone())).collect();
+                let f = self.fields(m, &fields)?;
+                b.ptr(OFF_FIELDS, f);
+                b.u64(OFF_N_FIELDS, fields.len() as u64);
+                kind::TUPLE
+            }
+            Ty::ActorRef(ps) | Ty::GrainRef(ps) if !ps.is_empty() => {
+                let p = self.desc(m, &Ty::Def(ps[0]))?;
+                b.ptr(OFF_ELEM, p);
+                if matches!(ty, Ty::ActorRef(_)) {
+                    kind::ACTOR_REF
+                } else {
+                    kind::GRAIN_REF
+                }
+            }
+            Ty::Def(def) => {
+                let info = self.defs.get(def.0 as usize).cloned();
+                match info {
+                    Some(info) => {
+                        self.str_ref(m, &mut b, OFF_NAME, &info.name)?;
+                        match &info.kind {
+                            DefInfoKind::Struct { fields } => {
+                                let fs: Vec<(String, Ty)> = fields
+                                    .iter()
+                                    .map(|f| (f.name.clone(), f.ty.clone()))
+                                    .collect();
+                                let f = self.fields(m, &fs)?;
+                                b.ptr(OFF_FIELDS, f);
+                                b.u64(OFF_N_FIELDS, fs.len() as u64);
+                                kind::STRUCT
+                            }
+                            DefInfoKind::Enum { variants, .. } => {
+                                let mut vb = Blob::new(VARIANT_SIZE * variants.len().max(1));
+                                for (i, v) in variants.iter().enumerate() {
+                                    let fs: Vec<(String, Ty)> = v
+                                        .field_list()
+                                        .iter()
+                                        .map(|f| (f.name.clone(), f.ty.clone()))
+                                        .collect();
+                                    self.str_ref(m, &mut vb, i * VARIANT_SIZE, &v.name)?;
+                                    if !fs.is_empty() {
+                                        let f = self.fields(m, &fs)?;
+                                        vb.ptr(i * VARIANT_SIZE + 16, f);
+                                    }
+                                    vb.u64(i * VARIANT_SIZE + 24, fs.len() as u64);
+                                }
+                                let vid = anon(m, false)?;
+                                vb.define(m, vid)?;
+                                b.ptr(OFF_VARIANTS, vid);
+                                b.u64(OFF_N_VARIANTS, variants.len() as u64);
+                                kind::ENUM
+                            }
+                            _ => kind::VOID,
+                        }
+                    }
+                    None => kind::VOID,
+                }
+            }
+            _ => kind::VOID,
+        };
+        b.u32(0, k);
+        b.define(m, id)?;
+        Ok(id)
+    }
+
+    fn fields(
+        &mut self,
+        m: &mut ObjectModule,
+        fs: &[(String, Ty)],
+    ) -> Result<DataId, CodegenError> {
+        let mut b = Blob::new(FIELD_SIZE * fs.len().max(1));
+        for (i, (name, ty)) in fs.iter().enumerate() {
+            self.str_ref(m, &mut b, i * FIELD_SIZE, name)?;
+            let d = self.desc(m, ty)?;
+            b.ptr(i * FIELD_SIZE + 16, d);
+        }
+        let id = anon(m, false)?;
+        b.define(m, id)?;
+        Ok(id)
+    }
+
+    /// Whether `?T` boxes its payload (scalars and optionals have no spare null pattern).
+    pub fn optional_boxes(&self, inner: &Ty) -> bool {
+        let t = self.resolve(inner);
+        matches!(
+            t,
+            Ty::Void
+                | Ty::Bool
+                | Ty::Int(_)
+                | Ty::F64
+                | Ty::Duration
+                | Ty::Instant
+                | Ty::Optional(_)
+        )
+    }
+}
