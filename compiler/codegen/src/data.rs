@@ -310,3 +310,64 @@ impl<'p> DataCx<'p> {
         )
     }
 }
+
+/// The layout above is the runtime's (`runtime/src/abi/desc.rs`, `values/heap.rs`) written out
+/// for Cranelift's byte-level data emission; these tests pin the copy to the original so that a
+/// change on either side fails here instead of misreading memory at run time.
+#[cfg(test)]
+mod abi_layout {
+    use super::*;
+    use janus_runtime::abi::desc::{self as rt, FieldDesc, TypeDesc, VariantDesc};
+    use janus_runtime::values::heap::{self as rt_heap, Header};
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn kind_numbers_match_the_runtime() {
+        let pairs = [
+            (kind::VOID, rt::kind::VOID),
+            (kind::I64, rt::kind::I64),
+            (kind::I32, rt::kind::I32),
+            (kind::U64, rt::kind::U64),
+            (kind::F64, rt::kind::F64),
+            (kind::BOOL, rt::kind::BOOL),
+            (kind::DURATION, rt::kind::DURATION),
+            (kind::INSTANT, rt::kind::INSTANT),
+            (kind::STRING, rt::kind::STRING),
+            (kind::BYTES, rt::kind::BYTES),
+            (kind::NODE_ID, rt::kind::NODE_ID),
+            (kind::LIST, rt::kind::LIST),
+            (kind::MAP, rt::kind::MAP),
+            (kind::SET, rt::kind::SET),
+            (kind::OPTIONAL, rt::kind::OPTIONAL),
+            (kind::TUPLE, rt::kind::TUPLE),
+            (kind::STRUCT, rt::kind::STRUCT),
+            (kind::ENUM, rt::kind::ENUM),
+            (kind::ACTOR_REF, rt::kind::ACTOR_REF),
+            (kind::GRAIN_REF, rt::kind::GRAIN_REF),
+            (kind::REPLY, rt::kind::REPLY),
+        ];
+        for (i, (ours, theirs)) in pairs.iter().enumerate() {
+            assert_eq!(ours, theirs, "kind constant #{i} differs from the runtime's");
+        }
+    }
+
+    #[test]
+    fn descriptor_layout_matches_the_runtime() {
+        assert_eq!(DESC_SIZE, size_of::<TypeDesc>());
+        assert_eq!(OFF_NAME, offset_of!(TypeDesc, name));
+        assert_eq!(OFF_FIELDS, offset_of!(TypeDesc, fields));
+        assert_eq!(OFF_N_FIELDS, offset_of!(TypeDesc, n_fields));
+        assert_eq!(OFF_VARIANTS, offset_of!(TypeDesc, variants));
+        assert_eq!(OFF_N_VARIANTS, offset_of!(TypeDesc, n_variants));
+        assert_eq!(OFF_ELEM, offset_of!(TypeDesc, elem));
+        assert_eq!(OFF_VALUE, offset_of!(TypeDesc, value));
+        assert_eq!(FIELD_SIZE, size_of::<FieldDesc>());
+        assert_eq!(VARIANT_SIZE, size_of::<VariantDesc>());
+    }
+
+    #[test]
+    fn object_header_matches_the_runtime() {
+        assert_eq!(HEADER as usize, size_of::<Header>());
+        assert_eq!(IMMORTAL, rt_heap::IMMORTAL);
+    }
+}
