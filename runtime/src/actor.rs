@@ -15,6 +15,7 @@ use crate::mailbox::Mailbox;
 use crate::payload::Payload;
 use crate::sched::Shared;
 use crate::sched::spin::SpinLock;
+use crate::values::heap::Heap;
 
 /// Per-actor-type descriptor (Pony style). Compiled code emits one static per actor type.
 ///
@@ -113,6 +114,10 @@ pub(crate) struct RunCell {
     pub(crate) finalized: Cell<bool>,
     /// Generation of the current suspension; resume events with another value are stale.
     pub(crate) wait_gen: Cell<u64>,
+    /// The actor's value heap: current on the worker thread while its turns run (set around
+    /// every resume, see `sched::worker::drive` and `coro::new_runner`), freed when the actor
+    /// ends (`release_owned`). 8 bytes and no allocation until the first object.
+    pub(crate) heap: Heap,
 }
 
 // SAFETY: a RunCell is only read or written by the thread holding the actor's scheduling token
@@ -155,6 +160,7 @@ impl Actor {
                 stop: Cell::new(false),
                 finalized: Cell::new(false),
                 wait_gen: Cell::new(0),
+                heap: Heap::new(),
             },
         }
     }
@@ -179,7 +185,9 @@ impl Actor {
         p
     }
 
-    /// Drops and frees the state, the pending spawn arguments and the current message.
+    /// Drops and frees the state, the pending spawn arguments, the current message and then
+    /// every object of the actor's heap (whatever a crashed turn's frames still referenced),
+    /// inside the ending context so that unanswered replies the heap held answer `Stopped`.
     /// Turn owner only (or `&mut self` in Drop). Idempotent.
     pub(crate) fn release_owned(&self) {
         with_ending(|| {
@@ -196,6 +204,8 @@ impl Actor {
                 // SAFETY: allocated by `alloc_state` with this layout.
                 unsafe { std::alloc::dealloc(state, layout) };
             }
+            // Last: `drop_state` may still release objects of the heap (values.md §3).
+            self.run.heap.free_all();
         });
     }
 

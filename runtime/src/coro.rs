@@ -25,6 +25,7 @@ use corosensei::{Coroutine, Yielder};
 use crate::actor::{Actor, CrashInfo};
 use crate::mailbox::Popped;
 use crate::sched::{self, Waker, worker};
+use crate::values::heap;
 
 /// A turn runner: resumed with the actor whose turn to run (ignored when resuming a wait).
 pub(crate) type Co = Coroutine<*const Actor, Yield, (), DefaultStack>;
@@ -94,6 +95,11 @@ pub(crate) fn new_runner(stack: DefaultStack, batch: usize) -> Co {
                 clear_current();
                 let next = worker::chain_next();
                 if !next.is_null() {
+                    // The chained turn allocates into its own actor's heap (values.md §3); the
+                    // worker restores its previous heap when this runner yields.
+                    // SAFETY: the worker's `running` cell now holds an `Arc` to `next` for the
+                    // whole turn, so its heap outlives its time as the current heap.
+                    unsafe { heap::set_current(&(*next).run.heap) };
                     actor = next;
                     continue;
                 }

@@ -33,6 +33,8 @@ const MAIN_STACK: usize = 8 << 20;
 /// C `main` of a compiled program calls this with its arguments and the compiled `main`.
 /// Runs `main` as the runtime's main turn; the process then exits with status 0 after
 /// flushing stdout, or 1 after one report on stderr when `main` crashed (never returns).
+/// `main`'s turn is an actor turn (`block_on`), so it has its own heap, current around each of
+/// its resumes and freed when `main` ends, like every actor's (`spec/values.md` §3).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn janus_rt_start(
     argc: i32,

@@ -142,6 +142,8 @@ impl Runtime {
     /// Runs `f` as the program's `main`: an actor-like turn (so it can send, ask and sleep without
     /// blocking a worker). Blocks the calling thread until `f` returns or crashes. Must be called
     /// from a plain thread (on a worker thread it returns an error instead of deadlocking).
+    /// `f` runs with its own value heap, freed when it ends: what it returns must not point
+    /// into that heap.
     pub fn block_on<R, F>(&self, f: F) -> Result<R, CrashInfo>
     where
         R: Send + 'static,

@@ -46,14 +46,15 @@ fn adopted_messages_are_freed_with_a_crashed_actors_heap() {
     // The receiver keeps every note in its own heap; the third one makes it crash.
     let (s2, p2) = (seen.clone(), printed.clone());
     let receiver = rt.spawn_fn(
-        (Heap::new(), Vec::new()),
-        move |(h, kept): &mut (Heap, Vec<u64>), m: &mut MessageBox| {
-            // What the scheduler hook will do around each turn.
-            let old = unsafe { heap::set_current(h) };
+        Vec::new(),
+        move |kept: &mut Vec<u64>, m: &mut MessageBox| {
+            // SAFETY: the scheduler made the receiver's own heap current for this turn; it stays
+            // alive while current.
+            let h = unsafe { &*heap::current() };
+            // SAFETY: `m` is the MessageBox payload this handler was given, adopted once.
             let root = unsafe { MessageBox::adopt(m as *mut MessageBox as *mut u8, h) };
             *p2.lock().unwrap_or_else(|e| e.into_inner()) = to_text(root, m.desc);
             kept.push(root);
-            unsafe { heap::set_current(old) };
             if s2.fetch_add(1, Ordering::SeqCst) == 2 {
                 janus_runtime::fail("third note", "values_actor.rs");
             }
@@ -96,7 +97,7 @@ fn adopted_messages_are_freed_with_a_crashed_actors_heap() {
         printed.lock().unwrap_or_else(|e| e.into_inner()).clone()
     );
     // The receiver crashed: its heap (three adopted notes, each holding a reference to the target)
-    // was freed with its state, so the target is referenced by nobody and gets collected.
+    // was freed by the runtime as the actor ended, so the target is referenced by nobody and gets collected.
     wait_until("both actors gone", || rt.live_actors() == 0);
 }
 

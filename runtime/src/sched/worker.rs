@@ -36,6 +36,7 @@ use crate::actor::{Actor, ExitReason};
 use crate::coro::{self, Co, RunnerPool, TurnEnd, Yield};
 use crate::sched::{Shared, queue};
 use crate::timer::{TimerId, Timers};
+use crate::values::heap;
 
 /// How many turns in a row may come from the LIFO slot.
 const LIFO_MAX: u32 = 16;
@@ -447,10 +448,21 @@ impl WorkerLocal {
 
     /// Runs a turn until it returns, suspends or crashes. The runner may chain into further
     /// turns of LIFO actors (`chain_next`); the yield concerns the actor left in `running`.
+    ///
+    /// The actor's heap is the thread's current heap for the whole resume (values.md §3): set
+    /// here before every resume (a turn's first and each one after a suspension), switched by
+    /// the runner itself when it chains into another actor's turn, and restored here as soon as
+    /// the runner yields (`Done`, `Suspend` or `Crash`), before anything else runs on this stack.
     fn drive(&self, mut co: Co, actor: Arc<Actor>) {
         let p = Arc::as_ptr(&actor);
+        // SAFETY: the heap lives in the actor's cell, which `running` (and then the suspended
+        // map or `end_turn`) keeps alive past the restore below; cells never move.
+        let prev = unsafe { heap::set_current(&actor.run.heap) };
         self.running.set(Some(actor));
         let r = co.resume(p);
+        // SAFETY: `prev` is what was current before this resume (null or the worker thread's
+        // own setting), still alive.
+        unsafe { heap::set_current(prev) };
         coro::clear_current();
         let Some(actor) = self.running.take() else {
             super::fatal("a turn runner lost its actor");

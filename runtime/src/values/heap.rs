@@ -301,7 +301,7 @@ thread_local! {
 /// Makes `heap` the current heap of this thread and returns the previous one (null = the
 /// thread's fallback heap). THE SCHEDULER HOOK: the worker calls this with the actor's heap
 /// before resuming a turn and restores the previous value when the turn yields, suspends,
-/// ends or crashes (see `spec/values.md` §5).
+/// ends or crashes (see `spec/values.md` §3).
 ///
 /// # Safety
 /// `heap` must be null or stay alive (and not move) until it is replaced.
