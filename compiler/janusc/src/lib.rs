@@ -13,6 +13,7 @@ pub mod link;
 pub mod loader;
 pub mod project;
 pub mod render;
+pub mod run;
 pub mod source_map;
 pub mod stdlib;
 
