@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use cranelift_module::{DataDescription, DataId, Module};
+use cranelift_module::{DataDescription, DataId, FuncId, Module};
 use cranelift_object::ObjectModule;
 use janus_sema::Ty;
 use janus_sema::info::DefInfoKind;
@@ -54,6 +54,8 @@ const VARIANT_SIZE: usize = 32;
 /// The object header: rc u32, flags u32, desc, next, prev.
 pub const HEADER: i32 = 32;
 pub const IMMORTAL: u32 = u32::MAX;
+/// The first field slot of an enum object (after the header and the tag).
+pub const ENUM_FIELDS: i32 = HEADER + 8;
 
 /// Emits and remembers the object's static data.
 pub struct DataCx<'p> {
@@ -63,11 +65,31 @@ pub struct DataCx<'p> {
     strings: HashMap<String, DataId>,
 }
 
+/// `ActorDesc` (`runtime/src/actor.rs`): name (ptr, len), state size and alignment, then
+/// seven function pointers (`init`, `drop_state`, `handle`, `on_start`, `on_stop`,
+/// `after_ns`, `on_after`; the last four nullable), then the mailbox capacity (`u32`).
+pub const ACTOR_DESC_SIZE: usize = 96;
+const OFF_ACTOR_FNS: usize = 32;
+const OFF_ACTOR_MAILBOX: usize = 88;
+
+/// The functions of one actor descriptor, in `ActorDesc` order.
+pub struct ActorFns {
+    pub init: FuncId,
+    pub drop_state: FuncId,
+    pub handle: FuncId,
+    pub on_start: Option<FuncId>,
+    pub on_stop: Option<FuncId>,
+    pub after_ns: Option<FuncId>,
+    pub on_after: Option<FuncId>,
+}
+
 /// One data object under construction: its bytes and relocations.
 struct Blob {
     bytes: Vec<u8>,
     /// (offset, target, addend)
     relocs: Vec<(usize, DataId, i64)>,
+    /// (offset, function): function addresses.
+    funcs: Vec<(usize, FuncId)>,
 }
 
 impl Blob {
@@ -75,6 +97,7 @@ impl Blob {
         Blob {
             bytes: vec![0; size],
             relocs: Vec::new(),
+            funcs: Vec::new(),
         }
     }
     fn u32(&mut self, off: usize, v: u32) {
@@ -93,6 +116,10 @@ impl Blob {
         for (off, target, addend) in self.relocs {
             let gv = m.declare_data_in_data(target, &mut d);
             d.write_data_addr(off as u32, gv, addend);
+        }
+        for (off, f) in self.funcs {
+            let fr = m.declare_func_in_data(f, &mut d);
+            d.write_function_addr(off as u32, fr);
         }
         m.define_data(id, &d)
             .map_err(|e| CodegenError::new(format!("cannot emit data: {e}")))
@@ -173,6 +200,40 @@ impl<'p> DataCx<'p> {
         b.bytes[HEADER as usize + 8..].copy_from_slice(s.as_bytes());
         b.define(m, id)?;
         Ok(id)
+    }
+
+    /// Defines actor descriptor `id` (declared earlier, so that `spawn` can name it before
+    /// the wrappers exist).
+    #[allow(clippy::too_many_arguments)]
+    pub fn actor_desc(
+        &mut self,
+        m: &mut ObjectModule,
+        id: DataId,
+        name: &str,
+        state_size: u64,
+        fns: &ActorFns,
+        mailbox: u32,
+    ) -> Result<(), CodegenError> {
+        let mut b = Blob::new(ACTOR_DESC_SIZE);
+        self.str_ref(m, &mut b, 0, name)?;
+        b.u64(16, state_size);
+        b.u64(24, 8);
+        let slots = [
+            Some(fns.init),
+            Some(fns.drop_state),
+            Some(fns.handle),
+            fns.on_start,
+            fns.on_stop,
+            fns.after_ns,
+            fns.on_after,
+        ];
+        for (i, f) in slots.iter().enumerate() {
+            if let Some(f) = f {
+                b.funcs.push((OFF_ACTOR_FNS + 8 * i, *f));
+            }
+        }
+        b.u32(OFF_ACTOR_MAILBOX, mailbox);
+        b.define(m, id)
     }
 
     /// The descriptor of `ty`.
@@ -363,6 +424,22 @@ mod abi_layout {
         assert_eq!(OFF_VALUE, offset_of!(TypeDesc, value));
         assert_eq!(FIELD_SIZE, size_of::<FieldDesc>());
         assert_eq!(VARIANT_SIZE, size_of::<VariantDesc>());
+    }
+
+    #[test]
+    fn actor_descriptor_layout_matches_the_runtime() {
+        use janus_runtime::ActorDesc;
+        assert_eq!(ACTOR_DESC_SIZE, size_of::<ActorDesc>());
+        assert_eq!(16, offset_of!(ActorDesc, state_size));
+        assert_eq!(24, offset_of!(ActorDesc, state_align));
+        assert_eq!(OFF_ACTOR_FNS, offset_of!(ActorDesc, init));
+        assert_eq!(OFF_ACTOR_FNS + 8, offset_of!(ActorDesc, drop_state));
+        assert_eq!(OFF_ACTOR_FNS + 16, offset_of!(ActorDesc, handle));
+        assert_eq!(OFF_ACTOR_FNS + 24, offset_of!(ActorDesc, on_start));
+        assert_eq!(OFF_ACTOR_FNS + 32, offset_of!(ActorDesc, on_stop));
+        assert_eq!(OFF_ACTOR_FNS + 40, offset_of!(ActorDesc, after_ns));
+        assert_eq!(OFF_ACTOR_FNS + 48, offset_of!(ActorDesc, on_after));
+        assert_eq!(OFF_ACTOR_MAILBOX, offset_of!(ActorDesc, mailbox_capacity));
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use cranelift_codegen::ir::{Block, FuncRef, GlobalValue, InstBuilder, TrapCode, Value, types};
+use cranelift_codegen::ir::{
+    Block, FuncRef, GlobalValue, InstBuilder, MemFlagsData, TrapCode, Value, types,
+};
 use cranelift_frontend::{FunctionBuilder, Switch, Variable};
 use cranelift_module::{DataId, FuncId, Module};
 use cranelift_object::ObjectModule;
@@ -16,7 +18,7 @@ use crate::CodegenError;
 use crate::data::DataCx;
 use crate::owner::Ownership;
 use crate::rt::Rt;
-use crate::types::{clif, counted, to_slot};
+use crate::types::{clif, counted, from_slot, to_slot};
 
 /// A lowered IR value: nothing (`void`), one Cranelift value, or an error union's
 /// (error flag, payload slot) pair.
@@ -32,6 +34,8 @@ pub struct Cx<'a, 'p, 'b> {
     pub m: &'a mut ObjectModule,
     pub data: &'a mut DataCx<'p>,
     pub rt: &'a mut Rt,
+    /// The actor descriptors `spawn` names.
+    pub actors: &'a crate::actors::Actors,
     /// Module ids of the IR's functions (None: not compiled).
     pub fids: &'a [Option<FuncId>],
     pub prog: &'a ir::Program,
@@ -40,6 +44,9 @@ pub struct Cx<'a, 'p, 'b> {
     pub locate: &'a dyn Fn(Span) -> String,
     pub own: Ownership,
     pub vars: Vec<Variable>,
+    /// An actor function's state block (see [`has_state`]): its state locals live there,
+    /// one 8-byte slot each, instead of in Cranelift variables.
+    pub state: Option<Value>,
     pub vals: HashMap<ValueId, CV>,
     pub blocks: Vec<Block>,
     consumed: HashSet<ValueId>,
@@ -49,6 +56,46 @@ pub struct Cx<'a, 'p, 'b> {
 
 impl<'a, 'p, 'b> Cx<'a, 'p, 'b> {
     // ---------------------------------------------------------------- helpers
+
+    /// The state slot of local `l` in an actor function.
+    fn state_slot(&self, l: LocalId) -> Option<(Value, i32)> {
+        let slot = self.f.locals.get(l.0 as usize)?.state?;
+        Some((self.state?, 8 * slot as i32))
+    }
+
+    /// The current value of local `l`.
+    pub fn read_local(&mut self, l: LocalId) -> Value {
+        match self.state_slot(l) {
+            Some((base, off)) => {
+                let t = self.local_ty(l);
+                let s = self
+                    .b
+                    .ins()
+                    .load(types::I64, MemFlagsData::trusted(), base, off);
+                from_slot(&mut self.b, &t, s)
+            }
+            None => self.b.use_var(self.vars[l.0 as usize]),
+        }
+    }
+
+    /// Assigns local `l` (a state local is written through to the state block at once, so
+    /// that the block is right whenever a handler crashes or calls a helper).
+    pub fn write_local(&mut self, l: LocalId, v: Value) {
+        match self.state_slot(l) {
+            Some((base, off)) => {
+                let t = self.local_ty(l);
+                let s = to_slot(&mut self.b, &t, v);
+                self.b.ins().store(MemFlagsData::trusted(), s, base, off);
+            }
+            None => self.b.def_var(self.vars[l.0 as usize], v),
+        }
+    }
+
+    /// The address of a state local's slot (None for locals held in variables).
+    pub fn state_addr(&mut self, l: LocalId) -> Option<Value> {
+        let (base, off) = self.state_slot(l)?;
+        Some(self.b.ins().iadd_imm_s(base, off as i64))
+    }
 
     pub fn val(&self, v: ValueId) -> Result<Value, CodegenError> {
         match self.vals.get(&v) {
@@ -129,6 +176,11 @@ impl<'a, 'p, 'b> Cx<'a, 'p, 'b> {
         let r = self.func_ref(id);
         let call = self.b.ins().call(r, args);
         Ok(self.b.inst_results(call).to_vec())
+    }
+
+    /// The address of static data `id` (an actor descriptor).
+    pub fn data_addr(&mut self, id: DataId) -> Value {
+        self.addr(id)
     }
 
     fn addr(&mut self, id: DataId) -> Value {
@@ -237,6 +289,7 @@ pub fn lower_function<'a, 'p, 'b>(
     m: &'a mut ObjectModule,
     data: &'a mut DataCx<'p>,
     rt: &'a mut Rt,
+    actors: &'a crate::actors::Actors,
     fids: &'a [Option<FuncId>],
     prog: &'a ir::Program,
     f: &'a ir::Function,
@@ -254,6 +307,7 @@ pub fn lower_function<'a, 'p, 'b>(
         m,
         data,
         rt,
+        actors,
         fids,
         prog,
         f,
@@ -261,6 +315,7 @@ pub fn lower_function<'a, 'p, 'b>(
         locate,
         own,
         vars: Vec::new(),
+        state: None,
         vals: HashMap::new(),
         blocks: Vec::new(),
         consumed: HashSet::new(),
@@ -282,11 +337,15 @@ pub fn lower_function<'a, 'p, 'b>(
     cx.b.switch_to_block(entry);
     let params: Vec<Value> = cx.b.block_params(entry).to_vec();
     let mut pi = 0;
+    if has_state(f) {
+        cx.state = params.first().copied();
+        pi = 1;
+    }
     for p in &f.params {
         let t = cx.local_ty(*p);
         if clif(&t).is_some() {
             if let Some(x) = params.get(pi) {
-                cx.b.def_var(cx.vars[p.0 as usize], *x);
+                cx.write_local(*p, *x);
             }
             pi += 1;
         }
@@ -298,6 +357,12 @@ pub fn lower_function<'a, 'p, 'b>(
     let config = cx.m.target_config();
     cx.b.finalize(config);
     Ok(())
+}
+
+/// Whether `f` is code of an actor with state: it takes the state block as a hidden first
+/// parameter (its state locals live there) and passes it on to the helpers it calls.
+pub fn has_state(f: &ir::Function) -> bool {
+    f.locals.iter().any(|l| l.state.is_some())
 }
 
 /// Blocks reachable from the entry, in reverse post-order.
@@ -373,7 +438,7 @@ fn release_locals(cx: &mut Cx) -> Result<(), CodegenError> {
             continue;
         }
         // A local not assigned on this path reads as 0, which release ignores.
-        let x = cx.b.use_var(cx.vars[i]);
+        let x = cx.read_local(l);
         let d = cx.rc_desc(&t)?;
         cx.call_rt("janus_rt_release", &[x, d])?;
     }

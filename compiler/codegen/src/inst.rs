@@ -12,12 +12,11 @@ use janus_sema::types::{DefId, IntTy};
 use janus_syntax::Span;
 
 use crate::CodegenError;
-use crate::data::HEADER;
+use crate::data::{ENUM_FIELDS, HEADER};
 use crate::func::{CV, Cx};
 use crate::types::{clif, from_slot};
 
 /// Offset of an enum's first field slot (after the header and the tag).
-const ENUM_FIELDS: i32 = HEADER + 8;
 
 /// Lowers instruction `index` of block `block`.
 pub fn lower_inst(
@@ -87,19 +86,21 @@ pub fn lower_inst(
         }
         Op::ErrValue(v) => CV::One(cx.pair(*v)?.1),
         Op::Upcast(v) => cx.vals.get(v).copied().unwrap_or(CV::None),
-        Op::Spawn(..)
-        | Op::GrainRef(..)
-        | Op::StartChild { .. }
-        | Op::Child(..)
-        | Op::Send(..)
-        | Op::Ask { .. }
-        | Op::Reply(..)
-        | Op::SelfRef
-        | Op::Stop => {
-            return Err(CodegenError::new(
-                "actors, grains and supervisors cannot be compiled yet \
-                 (`janusc build` supports programs without them)",
-            ));
+        Op::Spawn(def, args, _on) => crate::messaging::spawn(cx, inst, *def, args)?,
+        Op::Send(r, m) => crate::messaging::send(cx, *r, *m)?,
+        Op::Ask {
+            target,
+            def,
+            variant,
+            fields,
+            timeout,
+        } => crate::messaging::ask(cx, inst, *target, *def, *variant, fields, *timeout)?,
+        Op::Reply(r, v) => crate::messaging::reply(cx, inst, *r, *v)?,
+        Op::SelfRef => crate::messaging::self_ref(cx, inst)?,
+        Op::Stop => crate::messaging::stop(cx)?,
+        Op::GrainRef(..) => return Err(crate::messaging::not_yet("grains")),
+        Op::StartChild { .. } | Op::Child(..) => {
+            return Err(crate::messaging::not_yet("supervisors"));
         }
     };
     if let Some(d) = inst.dest {
@@ -316,6 +317,18 @@ fn call(cx: &mut Cx, f: janus_ir::ir::FuncId, args: &[ValueId]) -> Result<CV, Co
         if clif(&cx.ty(*a)).is_some() {
             xs.push(cx.val(*a)?);
         }
+    }
+    // A helper of the running actor works on the same state block.
+    let callee_state = cx
+        .prog
+        .functions
+        .get(f.0 as usize)
+        .is_some_and(crate::func::has_state);
+    if callee_state {
+        let s = cx
+            .state
+            .ok_or_else(|| CodegenError::new("internal: actor helper called without state"))?;
+        xs.insert(0, s);
     }
     let rs = cx.call_user(f, &xs)?;
     Ok(match rs.as_slice() {

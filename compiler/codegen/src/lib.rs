@@ -6,14 +6,17 @@
 //! Layout of the crate: `module.rs` (the object, the ISA, C `main`), `data.rs` (descriptors and
 //! static strings), `rt.rs` (the runtime functions compiled code calls), `types.rs` (how a
 //! dialect type is held in Cranelift), `func.rs` (one IR function: locals, blocks, terminators),
-//! `inst.rs` (one small function per IR operation), `places.rs` (loads and stores through
+//! `inst.rs` (one small function per IR operation), `actors.rs` (actor descriptors and the
+//! wrappers the runtime calls), `messaging.rs` (spawn, send, ask, reply), `places.rs` (loads and stores through
 //! fields and indexes), `builtins.rs` (the closed list of built-ins), `owner.rs` (which values
 //! need a reference count at their consuming use).
 
+mod actors;
 mod builtins;
 mod data;
 mod func;
 mod inst;
+mod messaging;
 mod module;
 mod owner;
 mod places;

@@ -16,7 +16,11 @@ use janus_syntax::Span;
 use crate::CodegenError;
 use crate::data::DataCx;
 use crate::rt::Rt;
+use crate::actors::actor_kind;
+use crate::func::has_state;
 use crate::types::clif;
+use janus_sema::info::DefInfoKind;
+use janus_syntax::ast::ActorKind;
 
 /// The ABI version symbol defined by `runtime/src/abi/mod.rs`.
 pub const ABI_SYMBOL: &str = "janus_rt_abi_v1";
@@ -63,9 +67,28 @@ fn make_isa(opts: &Options) -> Result<isa::OwnedTargetIsa, CodegenError> {
         .map_err(|e| err("cannot set up the code generator", e))
 }
 
-/// Whether this version compiles functions of this kind (actors and supervisors come next).
-fn compiled(f: &ir::Function) -> bool {
-    matches!(f.kind, FnKind::User(_) | FnKind::Const(_)) && !f.blocks.is_empty()
+/// Whether this version compiles `f`: functions, constants, and the code of actors and
+/// behaviors (grains and supervisors come with the cluster runtime).
+fn compiled(prog: &ir::Program, f: &ir::Function) -> bool {
+    let not_grain = |d: janus_sema::types::DefId| actor_kind(prog, d) != Some(ActorKind::Grain);
+    let ok = match f.kind {
+        FnKind::User(d) => match prog.defs.get(d.0 as usize).map(|i| &i.kind) {
+            Some(DefInfoKind::Func {
+                owner: Some(owner), ..
+            }) => not_grain(*owner),
+            _ => true,
+        },
+        FnKind::Const(_) => true,
+        FnKind::ActorInit(d)
+        | FnKind::Hook(d)
+        | FnKind::Receive(d)
+        | FnKind::After(d)
+        | FnKind::AfterDuration(d) => not_grain(d),
+        FnKind::Test | FnKind::SupervisorStart(_) | FnKind::SupervisorNode(_) | FnKind::Extern(_) => {
+            false
+        }
+    };
+    ok && !f.blocks.is_empty()
 }
 
 /// Compiles `prog` into the bytes of a relocatable object file. `locate` turns a span into
@@ -94,11 +117,14 @@ pub fn compile(
     // Declare every compiled function first (calls may go forward).
     let mut fids: Vec<Option<FuncId>> = Vec::with_capacity(prog.functions.len());
     for (i, f) in prog.functions.iter().enumerate() {
-        if !compiled(f) {
+        if !compiled(prog, f) {
             fids.push(None);
             continue;
         }
         let mut sig = m.make_signature();
+        if has_state(f) {
+            sig.params.push(AbiParam::new(types::I64));
+        }
         for p in &f.params {
             let t = f.local_ty(*p).cloned().unwrap_or(Ty::Void);
             if let Some(ct) = clif(&data.resolve(&t)) {
@@ -123,6 +149,7 @@ pub fn compile(
         fids.push(Some(id));
     }
 
+    let actors = crate::actors::declare(&mut m, prog)?;
     let mut ctx = Context::new();
     let mut fctx = FunctionBuilderContext::new();
     for (i, f) in prog.functions.iter().enumerate() {
@@ -132,7 +159,9 @@ pub fn compile(
         ctx.func.name = UserFuncName::user(0, i as u32);
         let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
         let lowered =
-            crate::func::lower_function(&mut m, &mut data, &mut rt, &fids, prog, f, b, locate);
+            crate::func::lower_function(
+                &mut m, &mut data, &mut rt, &actors, &fids, prog, f, b, locate,
+            );
         if let Err(e) = lowered {
             if !opts.skip_unsupported {
                 return Err(CodegenError::new(format!("in `{}`: {}", f.name, e.message)));
@@ -146,6 +175,10 @@ pub fn compile(
             CodegenError::new(format!("in `{}`: code generation failed: {e:?}", f.name))
         })?;
     }
+
+    crate::actors::define(
+        &mut m, &mut data, &mut rt, &fids, prog, &actors, &mut ctx, &mut fctx,
+    )?;
 
     if opts.skip_unsupported && prog.main.is_none() {
         abi_reference(&mut m)?;
@@ -187,7 +220,7 @@ fn trap_body(
     let _ = m.define_function(id, ctx);
 }
 
-fn symbol_safe(s: &str) -> String {
+pub fn symbol_safe(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect()

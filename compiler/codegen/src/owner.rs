@@ -62,6 +62,10 @@ fn borrowed_from(op: &Op) -> Option<ValueId> {
     }
 }
 
+fn is_state(f: &Function, l: janus_ir::ir::LocalId) -> bool {
+    f.locals.get(l.0 as usize).is_some_and(|d| d.state.is_some())
+}
+
 fn is_fresh(op: &Op) -> bool {
     match op {
         Op::Call(..)
@@ -71,6 +75,7 @@ fn is_fresh(op: &Op) -> bool {
         | Op::Variant(..)
         | Op::Binary(janus_ir::ir::BinOp::Concat, ..) => true,
         Op::Builtin(name, _) => !matches!(*name, "list.get" | "set.elem_at"),
+        Op::Spawn(..) | Op::SelfRef | Op::Ask { .. } => true,
         _ => false,
     }
 }
@@ -80,6 +85,7 @@ pub fn analyze(f: &Function) -> Ownership {
     let mut def_block: HashMap<ValueId, BlockId> = HashMap::new();
     let mut root: HashMap<ValueId, ValueId> = HashMap::new();
     let mut loads = HashSet::new();
+    let mut state_loads = HashSet::new();
     for (bi, b) in f.blocks.iter().enumerate() {
         for inst in &b.insts {
             let Some(d) = inst.dest else { continue };
@@ -87,8 +93,13 @@ pub fn analyze(f: &Function) -> Ownership {
             if is_fresh(&inst.op) {
                 fresh.insert(d);
             }
-            if matches!(inst.op, Op::Load(_)) {
+            if let Op::Load(p) = &inst.op {
                 loads.insert(d);
+                // An actor's state local can change under a borrowed value (a helper the
+                // handler calls assigns it): what is read from it takes its own reference.
+                if is_state(f, p.local) {
+                    state_loads.insert(d);
+                }
             }
             let r = borrowed_from(&inst.op)
                 .map(|p| root.get(&p).copied().unwrap_or(p))
@@ -96,7 +107,7 @@ pub fn analyze(f: &Function) -> Ownership {
             root.insert(d, r);
         }
     }
-    let mut retain_load = HashSet::new();
+    let mut retain_load = state_loads;
     for (bi, b) in f.blocks.iter().enumerate() {
         let uses = b
             .insts
@@ -135,11 +146,7 @@ fn overwrites(
             match (&inst.op, inst.dest) {
                 (Op::Load(p), Some(d)) if !retained.contains(&d) => loads.push((k, p.local, d)),
                 (Op::Store(p, _), _) => {
-                    if f.params.contains(&p.local)
-                        || f.locals
-                            .get(p.local.0 as usize)
-                            .is_some_and(|l| l.state.is_some())
-                    {
+                    if f.params.contains(&p.local) && !is_state(f, p.local) {
                         continue;
                     }
                     let borrowed: HashSet<ValueId> = loads
@@ -178,6 +185,8 @@ fn consumed(op: &Op) -> Vec<ValueId> {
     match op {
         Op::Store(_, v) | Op::Some(v) | Op::Ok(v) | Op::Err(v) => vec![*v],
         Op::Struct(_, vs) | Op::Tuple(vs) | Op::List(vs) | Op::Variant(_, _, vs) => vs.clone(),
+        // Put into the spawn arguments' tuple / the request object.
+        Op::Spawn(_, vs, _) | Op::Ask { fields: vs, .. } => vs.clone(),
         Op::Builtin(name, ops) => match *name {
             "list.push" | "set.insert" => val(ops, 1).into_iter().collect(),
             "list.insert" => val(ops, 2).into_iter().collect(),

@@ -39,7 +39,7 @@ pub fn load(cx: &mut Cx, inst: &Inst, p: &Place) -> Result<CV, CodegenError> {
     if clif(&t).is_none() {
         return Ok(CV::None);
     }
-    let mut x = cx.b.use_var(cx.vars[p.local.0 as usize]);
+    let mut x = cx.read_local(p.local);
     for (k, proj) in p.proj.iter().enumerate() {
         if k > 0 {
             // Intermediate values on a path are objects: already pointer slots.
@@ -82,14 +82,24 @@ pub fn addr_of(
     local: LocalId,
     projs: &[Proj],
     span: Span,
-) -> Result<(Value, Ty, StackSlot), CodegenError> {
+) -> Result<(Value, Ty, Option<StackSlot>), CodegenError> {
     let mut t = cx.local_ty(local);
-    let ss =
-        cx.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
-    let v = cx.b.use_var(cx.vars[local.0 as usize]);
-    let s = to_slot(&mut cx.b, &t, v);
-    cx.b.ins().stack_store(types::I64, s, ss, 0);
-    let mut addr = cx.b.ins().stack_addr(types::I64, ss, 0);
+    // A state local already has an address (its slot in the state block); a variable is
+    // spilled for the walk and read back by `finish`.
+    let (mut addr, ss) = match cx.state_addr(local) {
+        Some(a) => (a, None),
+        None => {
+            let ss = cx.b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                8,
+                3,
+            ));
+            let v = cx.read_local(local);
+            let s = to_slot(&mut cx.b, &t, v);
+            cx.b.ins().stack_store(types::I64, s, ss, 0);
+            (cx.b.ins().stack_addr(types::I64, ss, 0), Some(ss))
+        }
+    };
     for proj in projs {
         addr = match proj {
             Proj::Field(i) | Proj::Elem(i) => {
@@ -108,12 +118,14 @@ pub fn addr_of(
     Ok((addr, t, ss))
 }
 
-/// Reads the spilled root back into its variable after a write through [`addr_of`].
-pub fn finish(cx: &mut Cx, local: LocalId, ss: StackSlot) {
+/// Reads the spilled root back into its variable after a write through [`addr_of`] (a state
+/// local was written in place).
+pub fn finish(cx: &mut Cx, local: LocalId, ss: Option<StackSlot>) {
+    let Some(ss) = ss else { return };
     let t = cx.local_ty(local);
     let s = cx.b.ins().stack_load(types::I64, types::I64, ss, 0);
     let v = from_slot(&mut cx.b, &t, s);
-    cx.b.def_var(cx.vars[local.0 as usize], v);
+    cx.write_local(local, v);
 }
 
 /// Writes `v` into place `p`; `release_old`: the overwritten value may be released (no
@@ -131,14 +143,15 @@ pub fn store(
     }
     let Some((last, prefix)) = p.proj.split_last() else {
         let x = cx.consume(v)?;
-        let var = cx.vars[p.local.0 as usize];
         if release_old && counted(&lt) {
             // A variable not yet assigned reads as 0, which release ignores.
-            let old = cx.b.use_var(var);
+            let old = cx.read_local(p.local);
+            cx.write_local(p.local, x);
             let d = cx.rc_desc(&lt)?;
             cx.call_rt("janus_rt_release", &[old, d])?;
+        } else {
+            cx.write_local(p.local, x);
         }
-        cx.b.def_var(var, x);
         return Ok(());
     };
     let (addr, t, ss) = addr_of(cx, p.local, prefix, span)?;

@@ -85,6 +85,13 @@ const TABLE: &[(&str, &[Type], &[Type])] = &[
     ("janus_cg_random_int", &[P, P], &[P]),
     ("janus_cg_node", &[P], &[P]),
     ("janus_cg_args", &[P], &[P]),
+    ("janus_rt_spawn", &[P, P, P, P, P], &[P]),
+    ("janus_rt_msg_adopt", &[P], &[P]),
+    ("janus_rt_send", &[P, P, P], &[]),
+    ("janus_rt_ask", &[P, P, P, P, P, P, P, P], &[P]),
+    ("janus_rt_reply", &[P, P, P, P], &[]),
+    ("janus_rt_self", &[P], &[P]),
+    ("janus_rt_stop", &[], &[]),
     ("fmod", &[types::F64, types::F64], &[types::F64]),
 ];
 

@@ -24,6 +24,10 @@ pub fn display(p: &Program) -> String {
         }
         write_function(&mut out, p, f);
     }
+    for ap in &p.actors {
+        out.push('\n');
+        write_actor_plan(&mut out, p, ap);
+    }
     for sp in &p.supervisors {
         out.push('\n');
         let children: Vec<String> = sp
@@ -405,4 +409,43 @@ fn term_text(t: &Term) -> String {
         }
         Term::Unreachable => "unreachable".into(),
     }
+}
+
+/// `actor Counter: state 2 (1 params), init f3, on_start f4, receive f5, after f6 f7`.
+fn write_actor_plan(out: &mut String, p: &Program, ap: &ActorPlan) {
+    let kind = match ap.kind {
+        janus_syntax::ast::ActorKind::Actor => "actor",
+        janus_syntax::ast::ActorKind::Grain => "grain",
+        janus_syntax::ast::ActorKind::Behavior => "behavior",
+    };
+    let fname = |f: FuncId| {
+        p.functions
+            .get(f.0 as usize)
+            .map_or_else(|| format!("f{}", f.0), |f| f.name.clone())
+    };
+    let mut parts = vec![format!("init {}", fname(ap.init))];
+    for (h, f) in &ap.hooks {
+        parts.push(format!("{h} {}", fname(*f)));
+    }
+    if let Some(r) = ap.receive {
+        parts.push(format!("receive {}", fname(r)));
+    }
+    if let Some((d, a)) = ap.after {
+        parts.push(format!("after {} {}", fname(d), fname(a)));
+    }
+    if !ap.behaviors.is_empty() {
+        let bs: Vec<String> = ap.behaviors.iter().map(|b| def_name(p, *b)).collect();
+        parts.push(format!("does {}", bs.join(", ")));
+    }
+    if let Some(n) = ap.mailbox {
+        parts.push(format!("mailbox {n}"));
+    }
+    let _ = writeln!(
+        out,
+        "{kind} {}: state {} ({} params), {}",
+        ap.name,
+        ap.state_slots,
+        ap.params,
+        parts.join(", ")
+    );
 }

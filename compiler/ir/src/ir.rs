@@ -29,6 +29,9 @@ pub struct Program {
     pub defs: Vec<janus_sema::info::DefInfo>,
     /// The entry module's `main`, when there is one.
     pub main: Option<FuncId>,
+    /// Every lowered actor, grain and behavior type: its functions and state, for the
+    /// descriptor the runtime runs it by.
+    pub actors: Vec<ActorPlan>,
     /// The static settings of every lowered supervisor, for the runtime.
     pub supervisors: Vec<SupervisorPlan>,
     /// Declarations this version could not lower (none in programs the checker accepts
@@ -436,6 +439,35 @@ impl Function {
 
     pub fn local_ty(&self, l: LocalId) -> Option<&Ty> {
         self.locals.get(l.0 as usize).map(|d| &d.ty)
+    }
+}
+
+/// An actor, grain or behavior type as the runtime needs it: which functions are its
+/// initializer, hooks, `receive` and `after` arm, and how big its state is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActorPlan {
+    pub def: DefId,
+    /// Qualified like its functions: `Counter`, `shop.Cart`.
+    pub name: String,
+    pub kind: janus_syntax::ast::ActorKind,
+    /// State slots: the start arguments (the first `params`), then the fields.
+    pub state_slots: u32,
+    pub params: u32,
+    pub init: FuncId,
+    /// `on_start`, `on_stop`, `on_activate`, `on_deactivate`, by that name.
+    pub hooks: Vec<(&'static str, FuncId)>,
+    pub receive: Option<FuncId>,
+    /// The `after` arm: (the duration function, the body).
+    pub after: Option<(FuncId, FuncId)>,
+    /// The behaviors mixed in with `does`, in order (each keeps its own state block).
+    pub behaviors: Vec<DefId>,
+    /// `@mailbox(capacity: N)`.
+    pub mailbox: Option<u32>,
+}
+
+impl ActorPlan {
+    pub fn hook(&self, name: &str) -> Option<FuncId> {
+        self.hooks.iter().find(|h| h.0 == name).map(|h| h.1)
     }
 }
 

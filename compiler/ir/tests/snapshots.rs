@@ -1103,6 +1103,8 @@ bb5:
     send v26, v27
     ret
 }
+
+actor Counter: state 2 (1 params), init Counter.init, on_start Counter.on_start, receive Counter.receive, after Counter.after_duration Counter.after
 "#,
     );
 }

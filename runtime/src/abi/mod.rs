@@ -2,9 +2,12 @@
 //! (`desc`: type descriptors; `crate::values::obj`: object layouts) and the single list of
 //! `extern "C"` functions compiled code may call (`exports`). `spec/abi.md` is the contract.
 
+pub mod actors;
 pub mod collections;
 pub mod desc;
 pub mod exports;
+pub mod selftest;
+pub mod testing;
 pub mod text;
 
 /// The ABI version. Generated code references the symbol `janus_rt_abi_v1`, so an object built

@@ -5,6 +5,7 @@
 //! Everything here works from type descriptors (`crate::abi::desc`), never from Rust types, so
 //! compiled code and Rust tests share one implementation.
 
+pub mod arbitrary;
 pub mod cmp;
 pub mod codec;
 pub mod copy;

@@ -44,11 +44,13 @@ pub(crate) fn declare_actor<'a>(
     prefix: &str,
     d: DefId,
     decl: &'a ActorDecl,
-) -> Option<Vec<(FuncId, ActorBody<'a>)>> {
+    mailbox: Option<u32>,
+) -> Option<(Vec<(FuncId, ActorBody<'a>)>, ActorPlan)> {
     let Some(DefInfoKind::Actor {
         params,
         own: Some(_),
         msg_param,
+        behaviors,
         ..
     }) = cx.info(d).map(|i| i.kind.clone())
     else {
@@ -97,7 +99,20 @@ pub(crate) fn declare_actor<'a>(
     // Initializer: the start arguments are its parameters.
     let mut init = shell(FnKind::ActorInit(d), format!("{name}.init"));
     init.params = (0..params.len()).map(|i| LocalId(i as u32)).collect();
-    add(cx, init, ActorBody::Init(decl));
+    let init = add(cx, init, ActorBody::Init(decl));
+    let mut plan = ActorPlan {
+        def: d,
+        name: name.clone(),
+        kind: decl.kind,
+        state_slots: state.len() as u32,
+        params: params.len() as u32,
+        init,
+        hooks: Vec::new(),
+        receive: None,
+        after: None,
+        behaviors,
+        mailbox,
+    };
     for m in &decl.members {
         match m {
             Member::Hook(h) => {
@@ -108,7 +123,8 @@ pub(crate) fn declare_actor<'a>(
                     HookKind::Deactivate => "on_deactivate",
                 };
                 let f = shell(FnKind::Hook(d), format!("{name}.{hook}"));
-                add(cx, f, ActorBody::Block(&h.body));
+                let id = add(cx, f, ActorBody::Block(&h.body));
+                plan.hooks.push((hook, id));
             }
             Member::Receive(r) => {
                 let proto = match cx.info(d).map(|i| &i.kind) {
@@ -123,13 +139,13 @@ pub(crate) fn declare_actor<'a>(
                     state: None,
                 });
                 f.params = vec![l];
-                add(cx, f, ActorBody::Receive(r, msg_param.clone()));
+                plan.receive = Some(add(cx, f, ActorBody::Receive(r, msg_param.clone())));
                 if let Some(after) = &r.after {
                     let mut f = shell(FnKind::AfterDuration(d), format!("{name}.after_duration"));
                     f.ret = Ty::Duration;
-                    add(cx, f, ActorBody::AfterDuration(after));
+                    let dur = add(cx, f, ActorBody::AfterDuration(after));
                     let f = shell(FnKind::After(d), format!("{name}.after"));
-                    add(cx, f, ActorBody::After(after));
+                    plan.after = Some((dur, add(cx, f, ActorBody::After(after))));
                 }
             }
             Member::Func(fd) => {
@@ -163,7 +179,7 @@ pub(crate) fn declare_actor<'a>(
             Member::Field(_) | Member::Error(_) => {}
         }
     }
-    Some(out)
+    Some((out, plan))
 }
 
 /// Lowers one function of an actor.

@@ -94,6 +94,7 @@ pub fn lower_program(
         state_spans: FxMap::default(),
     };
     let mut actor_bodies = Vec::new();
+    let mut actor_plans = Vec::new();
     let mut sups = Vec::new();
     let mut pending: Vec<Pending<'_>> = Vec::new();
     let mut consts: Vec<(FuncId, &janus_syntax::ast::Expr, Ty)> = Vec::new();
@@ -165,11 +166,13 @@ pub fn lower_program(
                     pending.push(Pending { id, body: &t.body });
                 }
                 ItemKind::Actor(a) => {
+                    let mailbox = mailbox_capacity(&item.attrs);
                     if let Some(&d) = by_span.get(&a.name.span)
-                        && let Some(bodies) =
-                            actors::declare_actor(&mut cx, &by_span, &prefix, d, a)
+                        && let Some((bodies, plan)) =
+                            actors::declare_actor(&mut cx, &by_span, &prefix, d, a, mailbox)
                     {
                         actor_bodies.extend(bodies);
+                        actor_plans.push(plan);
                         continue;
                     }
                     let kind = match a.kind {
@@ -225,6 +228,7 @@ pub fn lower_program(
         functions,
         defs: checked.items.clone(),
         main,
+        actors: actor_plans,
         supervisors: sups.into_iter().map(|(_, p)| p).collect(),
         not_lowered,
     })
@@ -240,5 +244,17 @@ fn shell(name: String, kind: FnKind) -> Function {
         values: Vec::new(),
         blocks: Vec::new(),
         span: Span::default(),
+    }
+}
+
+/// `@mailbox(capacity: N)` (the checker made sure N is an integer literal >= 1).
+fn mailbox_capacity(attrs: &[janus_syntax::ast::Attribute]) -> Option<u32> {
+    let a = attrs
+        .iter()
+        .find(|a| a.path.len() == 1 && a.path[0].name == "mailbox")?;
+    let arg = a.args.as_ref()?.first()?;
+    match arg.value.kind {
+        janus_syntax::ast::ExprKind::Int(n) => u32::try_from(n).ok().filter(|n| *n >= 1),
+        _ => None,
     }
 }

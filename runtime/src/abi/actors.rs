@@ -1,0 +1,180 @@
+//! The actor operations of the ABI (`spec/abi.md` §6, "Actors"): `spawn`, `send`, `ask`,
+//! `reply.send`, `self`, `stop()`, and the adoption of a message by its receiver. Each wraps
+//! one call of the raw runtime layer (`RawActorRef`, `reply_channel`, `spawn_raw_here`) around
+//! the value model's message boxes: a sent value is deep-copied into a fresh message heap
+//! (`MessageBox::copy_of`), and the receiver adopts that heap into its own in O(1)
+//! (`janus_rt_msg_adopt`). Compiled code never sees a `Payload`, only values and descriptors.
+#![allow(clippy::missing_safety_doc)]
+
+use std::time::Duration;
+
+use crate::abi::desc::TypeDesc;
+use crate::abi::exports::{ds, guard};
+use crate::actor::ActorDesc;
+use crate::ask::{AskError, DEFAULT_ASK_TIMEOUT, reply_channel};
+use crate::values::MessageBox;
+use crate::values::handles::{actor_ref_raw, new_actor_ref, new_reply, reply_raw};
+use crate::values::heap::with_current;
+use crate::values::obj::*;
+
+/// A sent value as the payload the scheduler carries (a deep copy in its own heap).
+fn boxed(v: Value, desc: *const TypeDesc) -> crate::Payload {
+    MessageBox::copy_of(v, ds(desc)).into_payload()
+}
+
+/// `spawn A(args)`: starts an actor of type `actor` (a descriptor emitted by the compiler) on
+/// this node. `args` is a tuple of the start arguments (borrowed; copied into the actor's first
+/// message heap, which its `init` adopts) or 0 without arguments. Returns a new `ActorRef`
+/// object of descriptor `ref_desc`. Only from a turn (`main` is one).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn janus_rt_spawn(
+    actor: *const ActorDesc,
+    args: Value,
+    args_desc: *const TypeDesc,
+    ref_desc: *const TypeDesc,
+    loc: Value,
+) -> Value {
+    guard(loc, || {
+        // SAFETY: compiled code passes its static actor descriptor.
+        let actor: &'static ActorDesc = unsafe { &*actor };
+        let payload = (args != 0).then(|| boxed(args, args_desc));
+        let r = crate::spawn_raw_here(actor, payload)
+            .ok_or_else(|| "spawn outside of an actor turn".to_string())?;
+        Ok(with_current(|h| new_actor_ref(h, ds(ref_desc), r)))
+    })
+}
+
+/// The receiver's side of a message (or of the spawn arguments in `init`): moves the payload's
+/// objects into the current heap (the running actor's) and returns the root value, owned (+1).
+/// The payload itself stays with the runtime, empty, and is dropped after the handler.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn janus_rt_msg_adopt(payload: *mut u8) -> Value {
+    guard(0, || {
+        // SAFETY: the runtime hands `init`/`handle` a payload made by `MessageBox::into_payload`
+        // (every payload of a compiled actor is), adopted at most once: compiled wrappers call
+        // this exactly once per payload.
+        Ok(with_current(|h| unsafe { MessageBox::adopt(payload, h) }))
+    })
+}
+
+/// `r.send(msg)`: copies `msg` (borrowed, of descriptor `desc`) and enqueues it; waits while the
+/// receiver's mailbox is full (suspending the turn); dropped when the receiver has ended.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn janus_rt_send(target: Value, msg: Value, desc: *const TypeDesc) {
+    guard(0, || {
+        // SAFETY: `target` is an ActorRef object (the ABI contract).
+        if let Some(r) = unsafe { actor_ref_raw(target) } {
+            r.send(boxed(msg, desc));
+        }
+        Ok(())
+    })
+}
+
+/// `r.ask(V { .. }, timeout: d)`: `msg` is the request (owned by the caller, uniquely
+/// referenced, fresh from its constructor) with a 0 in its `Reply` field, which is field slot
+/// `reply_field` of the variant; a new reply handle of descriptor `reply_desc` goes there
+/// before the request is copied and sent. Waits (suspending the turn) until the answer or the
+/// timeout (`timeout_ns` < 0: the default 5 s). Returns the answer (owned, in the current
+/// heap); on failure returns 0 and writes a new `AskError` value (descriptor `err_desc`:
+/// variants `Timeout`, `Stopped`, `Unreachable` by name) to `*error`.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn janus_rt_ask(
+    target: Value,
+    msg: Value,
+    msg_desc: *const TypeDesc,
+    reply_field: u64,
+    reply_desc: *const TypeDesc,
+    timeout_ns: i64,
+    error: *mut Value,
+    err_desc: *const TypeDesc,
+) -> Value {
+    guard(0, || {
+        let timeout = if timeout_ns < 0 {
+            DEFAULT_ASK_TIMEOUT
+        } else {
+            Duration::from_nanos(timeout_ns as u64)
+        };
+        // SAFETY: `target` is an ActorRef object.
+        let outcome = match unsafe { actor_ref_raw(target) } {
+            None => Err(AskError::Unreachable),
+            Some(r) => {
+                let (handle, raw) = reply_channel();
+                let reply = with_current(|h| new_reply(h, ds(reply_desc), raw));
+                // SAFETY: `msg` is a unique enum object whose variant has a slot `reply_field`
+                // (the compiler built it just now); the slot held 0, so nothing is overwritten.
+                let slot = unsafe {
+                    (msg as *mut EnumObj)
+                        .add(1)
+                        .cast::<Value>()
+                        .add(reply_field as usize)
+                };
+                // SAFETY: as above.
+                unsafe { *slot = reply };
+                let request = boxed(msg, msg_desc);
+                // Only the request carries the reply: the asker keeping a copy would stop the
+                // receiver's end from answering `Stopped` for it (ask.rs, "ending").
+                // SAFETY: as above; the reply object is ours (+1) and nothing else holds it.
+                unsafe {
+                    *slot = 0;
+                    crate::values::release(reply, ds(reply_desc));
+                }
+                r.ask(request, &handle, timeout)
+            }
+        };
+        Ok(match outcome {
+            Ok(answer) => with_current(|h| {
+                // SAFETY: answers are made by `janus_rt_reply` (a message box), adopted once.
+                unsafe { MessageBox::adopt(answer.as_ptr(), h) }
+            }),
+            Err(e) => {
+                // SAFETY: compiled code passes a pointer to a value slot.
+                unsafe { *error = ask_error(e, ds(err_desc)) };
+                0
+            }
+        })
+    })
+}
+
+/// The `AskError` value for `e`, found by variant name so that the runtime does not depend on
+/// the order the standard library declares them in.
+fn ask_error(e: AskError, desc: &'static TypeDesc) -> Value {
+    let name = e.to_string();
+    let tag = desc
+        .variants()
+        .iter()
+        .position(|v| v.name() == name)
+        .unwrap_or(0);
+    with_current(|h| new_enum(h, desc, tag))
+}
+
+/// `reply.send(v)`: copies `v` and completes the ask; never waits. A second answer through any
+/// copy of the same reply crashes the running actor (`reply already sent`). An answer to an
+/// asker that gave up (timeout) is dropped.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn janus_rt_reply(reply: Value, v: Value, desc: *const TypeDesc, loc: Value) {
+    guard(loc, || {
+        // SAFETY: `reply` is a Reply object.
+        match unsafe { reply_raw(reply) } {
+            Some(r) => r
+                .send(boxed(v, desc))
+                .map_err(|_| "reply already sent: a Reply answers once".to_string()),
+            None => Ok(()),
+        }
+    })
+}
+
+/// `self`: a new `ActorRef` object (descriptor `ref_desc`) to the running actor.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn janus_rt_self(ref_desc: *const TypeDesc) -> Value {
+    guard(0, || {
+        let r = crate::current_actor_ref().ok_or_else(|| "`self` outside an actor".to_string())?;
+        Ok(with_current(|h| new_actor_ref(h, ds(ref_desc), r)))
+    })
+}
+
+/// `stop()`: the current handler runs to its end, then `on stop`, then the actor ends.
+#[unsafe(no_mangle)]
+pub extern "C" fn janus_rt_stop() {
+    crate::stop();
+}
