@@ -47,6 +47,7 @@ fn main() {
         optimize: false,
         verify: false,
         skip_unsupported: true,
+        ..Default::default()
     };
     let object = match janus_codegen::compile(&ir, &opts, &|_| "x.jan:1:1".to_string()) {
         Ok(o) => o,

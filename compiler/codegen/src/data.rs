@@ -72,6 +72,9 @@ pub const ACTOR_DESC_SIZE: usize = 96;
 const OFF_ACTOR_FNS: usize = 32;
 const OFF_ACTOR_MAILBOX: usize = 88;
 
+/// `TestEntry` (`runtime/src/abi/testing.rs`): name (ptr, len), function.
+pub const TEST_ENTRY_SIZE: usize = 24;
+
 /// The functions of one actor descriptor, in `ActorDesc` order.
 pub struct ActorFns {
     pub init: FuncId,
@@ -234,6 +237,39 @@ impl<'p> DataCx<'p> {
         }
         b.u32(OFF_ACTOR_MAILBOX, mailbox);
         b.define(m, id)
+    }
+
+    /// The test table of a test executable: one `TestEntry` (name ptr, name len, function)
+    /// per test, as `runtime/src/abi/testing.rs` reads it.
+    pub fn test_table(
+        &mut self,
+        m: &mut ObjectModule,
+        tests: &[(String, FuncId)],
+    ) -> Result<DataId, CodegenError> {
+        let id = anon(m, false)?;
+        let mut b = Blob::new((TEST_ENTRY_SIZE * tests.len()).max(8));
+        for (i, (name, f)) in tests.iter().enumerate() {
+            self.str_ref(m, &mut b, TEST_ENTRY_SIZE * i, name)?;
+            b.funcs.push((TEST_ENTRY_SIZE * i + 16, *f));
+        }
+        b.define(m, id)?;
+        Ok(id)
+    }
+
+    /// An array of descriptor pointers (the message protocols, for the codec self-test).
+    pub fn desc_table(
+        &mut self,
+        m: &mut ObjectModule,
+        tys: &[Ty],
+    ) -> Result<DataId, CodegenError> {
+        let id = anon(m, false)?;
+        let mut b = Blob::new((8 * tys.len()).max(8));
+        for (i, t) in tys.iter().enumerate() {
+            let d = self.desc(m, t)?;
+            b.ptr(8 * i, d);
+        }
+        b.define(m, id)?;
+        Ok(id)
     }
 
     /// The descriptor of `ty`.
@@ -440,6 +476,13 @@ mod abi_layout {
         assert_eq!(OFF_ACTOR_FNS + 40, offset_of!(ActorDesc, after_ns));
         assert_eq!(OFF_ACTOR_FNS + 48, offset_of!(ActorDesc, on_after));
         assert_eq!(OFF_ACTOR_MAILBOX, offset_of!(ActorDesc, mailbox_capacity));
+    }
+
+    #[test]
+    fn test_entry_layout_matches_the_runtime() {
+        use janus_runtime::abi::testing::TestEntry;
+        assert_eq!(TEST_ENTRY_SIZE, size_of::<TestEntry>());
+        assert_eq!(16, offset_of!(TestEntry, run));
     }
 
     #[test]

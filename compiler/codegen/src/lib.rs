@@ -23,7 +23,7 @@ mod places;
 mod rt;
 mod types;
 
-pub use module::{Options, compile};
+pub use module::{Entry, Options, compile};
 
 /// Why a program could not be compiled to an object (as data; the driver renders it).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use cranelift_codegen::ir::{AbiParam, InstBuilder, UserFuncName, types};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::{Context, isa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-use cranelift_module::{DataDescription, FuncId, Linkage, Module, default_libcall_names};
+use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, default_libcall_names};
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use janus_ir::ir::{self, FnKind};
 use janus_sema::Ty;
@@ -25,8 +25,24 @@ use janus_syntax::ast::ActorKind;
 /// The ABI version symbol defined by `runtime/src/abi/mod.rs`.
 pub const ABI_SYMBOL: &str = "janus_rt_abi_v1";
 
+/// What the executable's C `main` runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Entry {
+    /// The program's `main` (`janus_rt_start`).
+    #[default]
+    Main,
+    /// The program's `test` blocks, each reported (`janus_rt_run_tests`; `janus test`).
+    Tests,
+    /// Random values of every message protocol through the wire codec and back
+    /// (`janus_rt_codec_selftest`): checks the descriptors this crate emits against the
+    /// runtime's codec.
+    CodecSelfTest,
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
+    /// What C `main` runs.
+    pub entry: Entry,
     /// `--release`: Cranelift's `speed` optimization level (else `none`).
     pub optimize: bool,
     /// Run Cranelift's verifier on every function (always on in debug builds of the compiler).
@@ -69,7 +85,12 @@ fn make_isa(opts: &Options) -> Result<isa::OwnedTargetIsa, CodegenError> {
 
 /// Whether this version compiles `f`: functions, constants, and the code of actors and
 /// behaviors (grains and supervisors come with the cluster runtime).
-fn compiled(prog: &ir::Program, f: &ir::Function) -> bool {
+fn compiled(prog: &ir::Program, f: &ir::Function, entry: Entry) -> bool {
+    if entry == Entry::CodecSelfTest {
+        // Only descriptors: no code of the program runs (so grains and supervisors, which
+        // this version does not compile, do not stand in the way of testing their messages).
+        return false;
+    }
     let not_grain = |d: janus_sema::types::DefId| actor_kind(prog, d) != Some(ActorKind::Grain);
     let ok = match f.kind {
         FnKind::User(d) => match prog.defs.get(d.0 as usize).map(|i| &i.kind) {
@@ -84,7 +105,8 @@ fn compiled(prog: &ir::Program, f: &ir::Function) -> bool {
         | FnKind::Receive(d)
         | FnKind::After(d)
         | FnKind::AfterDuration(d) => not_grain(d),
-        FnKind::Test | FnKind::SupervisorStart(_) | FnKind::SupervisorNode(_) | FnKind::Extern(_) => {
+        FnKind::Test => entry == Entry::Tests,
+        FnKind::SupervisorStart(_) | FnKind::SupervisorNode(_) | FnKind::Extern(_) => {
             false
         }
     };
@@ -117,7 +139,7 @@ pub fn compile(
     // Declare every compiled function first (calls may go forward).
     let mut fids: Vec<Option<FuncId>> = Vec::with_capacity(prog.functions.len());
     for (i, f) in prog.functions.iter().enumerate() {
-        if !compiled(prog, f) {
+        if !compiled(prog, f, opts.entry) {
             fids.push(None);
             continue;
         }
@@ -149,7 +171,11 @@ pub fn compile(
         fids.push(Some(id));
     }
 
-    let actors = crate::actors::declare(&mut m, prog)?;
+    let actors = if opts.entry == Entry::CodecSelfTest {
+        crate::actors::Actors::default()
+    } else {
+        crate::actors::declare(&mut m, prog)?
+    };
     let mut ctx = Context::new();
     let mut fctx = FunctionBuilderContext::new();
     for (i, f) in prog.functions.iter().enumerate() {
@@ -187,11 +213,45 @@ pub fn compile(
             .emit()
             .map_err(|e| err("cannot write the object file", e));
     }
-    let main = prog
-        .main
-        .and_then(|f| fids.get(f.0 as usize).copied().flatten())
-        .ok_or_else(|| CodegenError::new("the program has no `func main()` to start from"))?;
-    c_main(&mut m, &mut rt, main, &mut ctx, &mut fctx)?;
+    let start = match opts.entry {
+        Entry::Main => {
+            let main = prog
+                .main
+                .and_then(|f| fids.get(f.0 as usize).copied().flatten())
+                .ok_or_else(|| {
+                    CodegenError::new("the program has no `func main()` to start from")
+                })?;
+            Start::Main(main)
+        }
+        Entry::Tests => {
+            let mut tests = Vec::new();
+            for (name, f) in &prog.tests {
+                if let Some(id) = fids.get(f.0 as usize).copied().flatten() {
+                    tests.push((name.clone(), id));
+                }
+            }
+            Start::Tests(data.test_table(&mut m, &tests)?, tests.len())
+        }
+        Entry::CodecSelfTest => {
+            let protocols: Vec<Ty> = prog
+                .defs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| {
+                    matches!(
+                        d.kind,
+                        DefInfoKind::Enum {
+                            kind: janus_syntax::ast::EnumKind::Message,
+                            ..
+                        }
+                    )
+                })
+                .map(|(i, _)| Ty::Def(janus_sema::types::DefId(i as u32)))
+                .collect();
+            Start::CodecSelfTest(data.desc_table(&mut m, &protocols)?, protocols.len())
+        }
+    };
+    c_main(&mut m, &mut rt, start, &mut ctx, &mut fctx)?;
     abi_reference(&mut m)?;
     let product = m.finish();
     product
@@ -226,11 +286,24 @@ pub fn symbol_safe(s: &str) -> String {
         .collect()
 }
 
-/// `int main(int argc, char **argv) { return janus_rt_start(argc, argv, janus_main); }`
+/// What C `main` hands over to.
+enum Start {
+    Main(FuncId),
+    /// The test table and its length.
+    Tests(DataId, usize),
+    /// The table of message protocol descriptors and its length.
+    CodecSelfTest(DataId, usize),
+}
+
+/// How many random values of each protocol the codec self-test round-trips.
+const CODEC_ROUNDS: i64 = 200;
+
+/// `int main(int argc, char **argv)`, one of: `return janus_rt_start(argc, argv, main)`,
+/// `janus_rt_run_tests(tests, n, argc, argv)`, `janus_rt_codec_selftest(descs, n, rounds)`.
 fn c_main(
     m: &mut ObjectModule,
     rt: &mut Rt,
-    main: FuncId,
+    start: Start,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
 ) -> Result<(), CodegenError> {
@@ -241,7 +314,14 @@ fn c_main(
     let id = m
         .declare_function("main", Linkage::Export, &sig)
         .map_err(|e| err("declare main", e))?;
-    let start = rt.get(m, "janus_rt_start")?;
+    let callee = rt.get(
+        m,
+        match start {
+            Start::Main(_) => "janus_rt_start",
+            Start::Tests(..) => "janus_rt_run_tests",
+            Start::CodecSelfTest(..) => "janus_rt_codec_selftest",
+        },
+    )?;
     m.clear_context(ctx);
     ctx.func.signature = sig;
     let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
@@ -249,10 +329,27 @@ fn c_main(
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
     let (argc, argv) = (b.block_params(entry)[0], b.block_params(entry)[1]);
-    let main_ref = m.declare_func_in_func(main, b.func);
-    let start_ref = m.declare_func_in_func(start, b.func);
-    let f = b.ins().func_addr(types::I64, main_ref);
-    let call = b.ins().call(start_ref, &[argc, argv, f]);
+    let callee = m.declare_func_in_func(callee, b.func);
+    let args = match start {
+        Start::Main(main) => {
+            let main_ref = m.declare_func_in_func(main, b.func);
+            vec![argc, argv, b.ins().func_addr(types::I64, main_ref)]
+        }
+        Start::Tests(table, n) => {
+            let gv = m.declare_data_in_func(table, b.func);
+            let t = b.ins().symbol_value(types::I64, gv);
+            let n = b.ins().iconst(types::I64, n as i64);
+            vec![t, n, argc, argv]
+        }
+        Start::CodecSelfTest(table, n) => {
+            let gv = m.declare_data_in_func(table, b.func);
+            let t = b.ins().symbol_value(types::I64, gv);
+            let n = b.ins().iconst(types::I64, n as i64);
+            let rounds = b.ins().iconst(types::I32, CODEC_ROUNDS);
+            vec![t, n, rounds]
+        }
+    };
+    let call = b.ins().call(callee, &args);
     let r = b.inst_results(call)[0];
     b.ins().return_(&[r]);
     b.seal_all_blocks();

@@ -18,6 +18,8 @@ const F: Type = types::F64;
 /// (name, parameters, results).
 const TABLE: &[(&str, &[Type], &[Type])] = &[
     ("janus_rt_start", &[W, P, P], &[W]),
+    ("janus_rt_run_tests", &[P, P, W, P], &[W]),
+    ("janus_rt_codec_selftest", &[P, P, W], &[W]),
     ("janus_rt_retain", &[P, P], &[]),
     ("janus_rt_release", &[P, P], &[]),
     ("janus_rt_string_concat", &[P, P], &[P]),

@@ -11,6 +11,7 @@ fn opts() -> Options {
         optimize: false,
         verify: true,
         skip_unsupported: false,
+        ..Default::default()
     }
 }
 
@@ -66,6 +67,7 @@ fn optimized_build_compiles() {
         optimize: true,
         verify: true,
         skip_unsupported: false,
+        ..Default::default()
     };
     assert!(compile(&ir, &o, &|_| String::new()).is_ok());
 }

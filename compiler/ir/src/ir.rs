@@ -29,6 +29,9 @@ pub struct Program {
     pub defs: Vec<janus_sema::info::DefInfo>,
     /// The entry module's `main`, when there is one.
     pub main: Option<FuncId>,
+    /// The `test "name"` blocks of the program's own modules (not the standard library's),
+    /// in source order.
+    pub tests: Vec<(String, FuncId)>,
     /// Every lowered actor, grain and behavior type: its functions and state, for the
     /// descriptor the runtime runs it by.
     pub actors: Vec<ActorPlan>,

@@ -52,6 +52,8 @@ pub fn build(args: &BuildArgs, stderr: &mut dyn Write, color: bool) -> i32 {
             return 1;
         }
     };
+    let t_lower = t1.elapsed();
+    let t1 = Instant::now();
     let sources = &analysis.sources;
     let locate = |span: janus_syntax::Span| match sources.locate(span) {
         Some((file, line, col)) => format!("{file}:{line}:{col}"),
@@ -61,6 +63,7 @@ pub fn build(args: &BuildArgs, stderr: &mut dyn Write, color: bool) -> i32 {
         optimize: args.release,
         verify: false,
         skip_unsupported: false,
+        entry: args.entry,
     };
     let object = match janus_codegen::compile(&ir, &opts, &locate) {
         Ok(o) => o,
@@ -85,12 +88,15 @@ pub fn build(args: &BuildArgs, stderr: &mut dyn Write, color: bool) -> i32 {
         }
     };
     if args.timings {
+        // One line of `key=value` words, read by the benchmark suite (benches/suite).
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
         let _ = writeln!(
             stderr,
-            "front end {:.1} ms, code generation {:.1} ms, link {:.1} ms",
-            t_front.as_secs_f64() * 1e3,
-            t_codegen.as_secs_f64() * 1e3,
-            t2.elapsed().as_secs_f64() * 1e3
+            "timings parse_check_ms={:.1} lower_ms={:.1} codegen_ms={:.1} link_ms={:.1}",
+            ms(t_front),
+            ms(t_lower),
+            ms(t_codegen),
+            ms(t2.elapsed())
         );
     }
     if crate::process_exits_after_run() {

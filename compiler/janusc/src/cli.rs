@@ -31,6 +31,9 @@ pub struct BuildArgs {
     pub release: bool,
     /// `-v` / `--timings`: print the time of each phase on stderr.
     pub timings: bool,
+    /// What the executable runs: `main` (default), the `test` blocks (`--tests`), or the
+    /// codec self-test of the program's message protocols (`--codec-selftest`).
+    pub entry: janus_codegen::Entry,
 }
 
 pub const HELP: &str = "\
@@ -72,7 +75,7 @@ Exit status: 0 when there are no errors (warnings allowed), 1 on errors, 2 on us
 pub const BUILD_HELP: &str = "\
 janusc build: compile a program to a native executable
 
-Usage: janusc build [-o out] [--release] [-v] [path]
+Usage: janusc build [-o out] [--release] [-v] [--tests | --codec-selftest] [path]
 
 Arguments:
   [path]          a directory with a janus.toml, or a .jan file (default: `.`)
@@ -81,7 +84,14 @@ Options:
   -o, --output F  the executable to write (default: the entry file's name without `.jan`,
                   in the current directory)
   --release       optimize the generated code
-  -v, --timings   print how long each phase took (front end, code generation, link)
+  -v, --timings   print how long each phase took on stderr, as one line
+                  `timings parse_check_ms=.. lower_ms=.. codegen_ms=.. link_ms=..`
+  --tests         build an executable that runs the program's `test` blocks instead of
+                  `main`, reporting each (what `janus test` runs)
+  --codec-selftest
+                  build an executable that encodes and decodes random values of every
+                  message protocol of the program through the wire codec (exit status 1 on
+                  any mismatch)
   -h, --help      print this help
 
 The runtime library `libjanus_runtime.a` is taken from the file or directory named by the
@@ -166,7 +176,13 @@ fn parse_check(args: &[String]) -> Result<Command, UsageError> {
 }
 
 fn parse_build(args: &[String]) -> Result<Command, UsageError> {
-    let mut b = BuildArgs { path: ".".into(), out: None, release: false, timings: false };
+    let mut b = BuildArgs {
+        path: ".".into(),
+        out: None,
+        release: false,
+        timings: false,
+        entry: janus_codegen::Entry::Main,
+    };
     let mut path: Option<String> = None;
     let mut only_paths = false;
     let mut i = 0;
@@ -179,6 +195,8 @@ fn parse_build(args: &[String]) -> Result<Command, UsageError> {
                 "--" => only_paths = true,
                 "--release" => b.release = true,
                 "-v" | "--timings" => b.timings = true,
+                "--tests" => b.entry = janus_codegen::Entry::Tests,
+                "--codec-selftest" => b.entry = janus_codegen::Entry::CodecSelfTest,
                 "-o" | "--output" => {
                     let Some(v) = args.get(i) else {
                         return Err(UsageError(format!("`{arg}` needs a file name")));

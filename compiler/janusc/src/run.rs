@@ -1,5 +1,6 @@
 //! `janus run`: build a program into a per-program cache directory when its inputs changed,
-//! then replace this process with it (dialect §9). One node only for now.
+//! then replace this process with it (dialect §9). One node only for now. `janus test` does
+//! the same with the executable of the program's `test` blocks (`janusc build --tests`).
 //!
 //! The cache is `<root>/.janus/build/<hash>/<stem>`, where `<root>` is the directory of the
 //! program's `janus.toml` (or of the `.jan` file when there is none) and `<hash>` is a SipHash
@@ -28,13 +29,17 @@ pub const HELP: &str = "\
 janus: build and run Janus :cluster programs
 
 Usage: janus run [--release] [-v] [path] [-- args...]
+       janus test [--release] [-v] [path] [-- filters...]
 
 Commands:
   run [path]      build the program if its sources changed, then run it on one node
+  test [path]     build the program's `test` blocks the same way and run them, reporting
+                  each; filters select the tests whose name contains one of them
 
 Arguments:
   [path]          a directory with a janus.toml, or a .jan file (default: `.`)
   [args...]       everything after `--` is passed to the program (`args()`)
+  [filters...]    `janus test`: run only tests whose name contains one of them
 
 Options:
   --release       optimize the generated code
@@ -45,16 +50,19 @@ Options:
 Executables are cached in `.janus/build/` beside the program's janus.toml (or .jan file);
 the newest three per program are kept, and deleting `.janus/build` is always safe.
 `janus run --cluster` and `janus run --node` are not available yet.
-Exit status: the program's own; 1 on errors in the program, 2 on usage errors.
+Exit status: the program's own (`janus test`: 0 when every test passed); 1 on errors in
+the program, 2 on usage errors.
 ";
 
-/// `janus run [--release] [-v] [path] [-- args]`.
+/// `janus run [--release] [-v] [path] [-- args]` and `janus test` (same form).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunArgs {
     pub path: String,
     pub args: Vec<String>,
     pub release: bool,
     pub verbose: bool,
+    /// `janus test`: build and run the `test` blocks instead of `main`.
+    pub tests: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,11 +80,11 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
     match first.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "-V" | "--version" => Ok(Command::Version),
-        "run" => parse_run(rest),
-        "test" => Err(UsageError("`janus test` is not available yet".into())),
+        "run" => parse_run(rest, false),
+        "test" => parse_run(rest, true),
         other if other.starts_with('-') => Err(UsageError(format!("unknown option `{other}`"))),
         other => {
-            let hint = match crate::loader::did_you_mean(other, ["run", "help"]) {
+            let hint = match crate::loader::did_you_mean(other, ["run", "test", "help"]) {
                 Some(c) => format!("; did you mean `{c}`?"),
                 None => String::new(),
             };
@@ -85,12 +93,13 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
     }
 }
 
-fn parse_run(args: &[String]) -> Result<Command, UsageError> {
+fn parse_run(args: &[String], tests: bool) -> Result<Command, UsageError> {
     let mut r = RunArgs {
         path: ".".into(),
         args: Vec::new(),
         release: false,
         verbose: false,
+        tests,
     };
     let mut path: Option<String> = None;
     let mut i = 0;
@@ -181,6 +190,7 @@ pub fn prepare(args: &RunArgs, stderr: &mut dyn Write, color: bool) -> Result<Pa
     let mut h = DefaultHasher::new();
     "janus-run-cache-v1".hash(&mut h);
     args.release.hash(&mut h);
+    args.tests.hash(&mut h);
     for (_, file) in analysis.sources.files() {
         match &file.origin {
             Origin::Disk(p) => (0u8, p).hash(&mut h),
@@ -203,6 +213,11 @@ pub fn prepare(args: &RunArgs, stderr: &mut dyn Write, color: bool) -> Result<Pa
         })
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "main".to_string());
+    let stem = if args.tests {
+        format!("{stem}-tests")
+    } else {
+        stem
+    };
     // The manifest's directory when there is one, else the entry file's directory.
     let root = analysis
         .sources
@@ -249,6 +264,11 @@ pub fn prepare(args: &RunArgs, stderr: &mut dyn Write, color: bool) -> Result<Pa
         out: Some(tmp.to_string_lossy().into_owned()),
         release: args.release,
         timings: args.verbose,
+        entry: if args.tests {
+            janus_codegen::Entry::Tests
+        } else {
+            janus_codegen::Entry::Main
+        },
     };
     // `build` runs the front end again (a few ms for ordinary programs, only when building) and
     // reports its diagnostics, warnings included, exactly as `janusc build` does.
@@ -398,6 +418,10 @@ mod tests {
         assert_eq!(p(&["--help"]), Ok(Command::Help));
         assert_eq!(p(&["run", "--help"]), Ok(Command::Help));
         assert_eq!(p(&["-V"]), Ok(Command::Version));
+        let Ok(Command::Run(r)) = p(&["test", "a.jan", "--", "adds"]) else {
+            panic!()
+        };
+        assert!(r.tests && r.path == "a.jan" && r.args == ["adds"]);
     }
 
     #[test]

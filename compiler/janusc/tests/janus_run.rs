@@ -255,6 +255,40 @@ fn cluster_and_node_are_not_available_yet() {
 }
 
 #[test]
+fn janus_test_reports_each_test_and_fails_when_one_fails() {
+    let dir = Scratch::new();
+    let prog = dir.copy("tests/janus_test/math.jan");
+    let out = janus(&["test"], &prog, &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    for line in [
+        "running 4 tests",
+        "test adds small numbers ... ok",
+        "test catches a wrong sum ... FAILED",
+        "test overflows ... FAILED",
+        "test asks an actor ... ok",
+        "assertion failed: 2 + 2 is not 5 at ",
+        "integer overflow at ",
+        "test result: FAILED. 2 passed; 2 failed; 0 filtered out;",
+    ] {
+        assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
+    }
+    assert!(!stdout.contains("main is not a test"), "{stdout}");
+
+    // Filters select by name; all selected pass.
+    let out = janus(&["test"], &prog, &["adds", "actor"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("test result: ok. 2 passed; 0 failed; 2 filtered out;"),
+        "{stdout}"
+    );
+    // The test executable is cached apart from the program's own.
+    assert_eq!(cached(&dir.0, "math-tests").len(), 1);
+    assert!(cached(&dir.0, "math").is_empty());
+}
+
+#[test]
 fn help_and_version() {
     let help = Command::new(JANUS).arg("--help").output().unwrap();
     assert_eq!(help.status.code(), Some(0));

@@ -95,6 +95,7 @@ pub fn lower_program(
     };
     let mut actor_bodies = Vec::new();
     let mut actor_plans = Vec::new();
+    let mut tests = Vec::new();
     let mut sups = Vec::new();
     let mut pending: Vec<Pending<'_>> = Vec::new();
     let mut consts: Vec<(FuncId, &janus_syntax::ast::Expr, Ty)> = Vec::new();
@@ -164,6 +165,9 @@ pub fn lower_program(
                     let id = FuncId(cx.shells.len() as u32);
                     cx.shells.push(shell);
                     pending.push(Pending { id, body: &t.body });
+                    if sm.path.first().is_none_or(|p| p != "std") {
+                        tests.push((t.name.clone(), id));
+                    }
                 }
                 ItemKind::Actor(a) => {
                     let mailbox = mailbox_capacity(&item.attrs);
@@ -228,6 +232,7 @@ pub fn lower_program(
         functions,
         defs: checked.items.clone(),
         main,
+        tests,
         actors: actor_plans,
         supervisors: sups.into_iter().map(|(_, p)| p).collect(),
         not_lowered,
