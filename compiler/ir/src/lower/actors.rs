@@ -48,7 +48,6 @@ pub(crate) fn declare_actor<'a>(
 ) -> Option<(Vec<(FuncId, ActorBody<'a>)>, ActorPlan)> {
     let Some(DefInfoKind::Actor {
         params,
-        own: Some(_),
         msg_param,
         behaviors,
         ..

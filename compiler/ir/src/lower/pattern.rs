@@ -256,6 +256,12 @@ impl Fx<'_, '_> {
                     let c = self.emit(Op::IsNull(v), Ty::Bool);
                     self.branch_or_fail(c, fail);
                 }
+                // A name binds the value one level in (`inner` against `??T` is a `?T`), so it
+                // must not go on unwrapping through nested optionals.
+                PatternKind::Binding(id) if trusted => {
+                    let x = self.emit(Op::Unwrap(v), (**inner).clone());
+                    self.bind_name(id, x);
+                }
                 _ if trusted => {
                     let x = self.emit(Op::Unwrap(v), (**inner).clone());
                     self.test_pattern(p, x, inner, fail, in_match, known);
@@ -270,7 +276,10 @@ impl Fx<'_, '_> {
                     });
                     self.switch_to(ok);
                     let x = self.emit(Op::Unwrap(v), (**inner).clone());
-                    self.test_pattern(p, x, inner, fail, in_match, None);
+                    match &p.kind {
+                        PatternKind::Binding(id) => self.bind_name(id, x),
+                        _ => self.test_pattern(p, x, inner, fail, in_match, None),
+                    }
                 }
             }
             return;
