@@ -19,16 +19,17 @@ use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
-use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, Yielder};
 
+use crate::payload::Payload;
 use crate::actor::{Actor, CrashInfo};
 use crate::mailbox::Popped;
 use crate::sched::{self, Waker, worker};
+use crate::stack::AlignedStack;
 use crate::values::heap;
 
 /// A turn runner: resumed with the actor whose turn to run (ignored when resuming a wait).
-pub(crate) type Co = Coroutine<*const Actor, Yield, (), DefaultStack>;
+pub(crate) type Co = Coroutine<*const Actor, Yield, (), AlignedStack>;
 
 /// What a turn runner yields to its worker.
 pub(crate) enum Yield {
@@ -83,8 +84,23 @@ pub(crate) fn current_actor() -> Option<&'static Actor> {
     ctx().map(|c| unsafe { &*c.actor })
 }
 
+/// Takes the payload the running actor's turn is handling — the current message, or the
+/// spawn arguments during `init` — out of the runtime's keeping, if its pointer is `p`
+/// (compiled code adopts it into the actor's heap: `abi::actors::janus_rt_msg_adopt`). What the
+/// payload held is the actor's from then on, so a crash frees it with the actor's heap.
+pub(crate) fn take_delivered(p: *mut u8) -> Option<Payload> {
+    let a = current_actor()?;
+    for cell in [&a.run.current, &a.run.args] {
+        match cell.take() {
+            Some(m) if m.as_ptr() == p => return Some(m),
+            other => cell.set(other),
+        }
+    }
+    None
+}
+
 /// Creates a turn runner on `stack`.
-pub(crate) fn new_runner(stack: DefaultStack, batch: usize) -> Co {
+pub(crate) fn new_runner(stack: AlignedStack, batch: usize) -> Co {
     Co::with_stack(stack, move |y, first: *const Actor| {
         let mut actor = first;
         loop {
@@ -219,10 +235,15 @@ pub fn stop() -> bool {
 /// Crashes the running actor: control goes back to the worker and never returns here.
 /// Outside an actor (a plain thread) this panics with the reason.
 pub(crate) fn fail(reason: &str, location: &str) -> ! {
-    let info = CrashInfo {
-        reason: reason.to_string(),
-        location: location.to_string(),
-    };
+    fail_owned(reason.to_string(), location.to_string())
+}
+
+/// [`fail`] taking its strings over. The frames between the turn and this call are
+/// abandoned, never dropped, so a caller must not keep heap data of its own across the call:
+/// handing the reason and location over by value is how the ABI's failure paths avoid
+/// leaking them on every crash.
+pub(crate) fn fail_owned(reason: String, location: String) -> ! {
+    let info = CrashInfo { reason, location };
     match ctx() {
         Some(c) => {
             // SAFETY: the yielder belongs to the coroutine we are running on (see `ctx`).
@@ -302,11 +323,16 @@ pub fn in_actor() -> bool {
     ctx().is_some()
 }
 
+/// The top bytes of a recovered stack whose pages stay resident (a usual turn's depth).
+const KEEP_ON_RECOVERY: usize = 64 << 10;
+
 /// A per-worker pool of idle turn runners (each owns a stack) and of bare stacks recovered from
-/// crashed runners.
+/// crashed runners. Every stack is an [`AlignedStack`] of the same power-of-two size (the
+/// configured size rounded up), which is what compiled code's stack check relies on
+/// (`spec/abi.md`, "Stack limit").
 pub(crate) struct RunnerPool {
     idle: Vec<Co>,
-    stacks: Vec<DefaultStack>,
+    stacks: Vec<AlignedStack>,
     size: usize,
     max: usize,
     batch: usize,
@@ -317,7 +343,9 @@ impl RunnerPool {
         RunnerPool {
             idle: Vec::new(),
             stacks: Vec::new(),
-            size,
+            // Rounded here once so that the pool's stacks all have the size `AlignedStack` gives;
+            // an impossible size is left as is and fails when the first stack is made.
+            size: crate::stack::rounded_size(size).unwrap_or(size),
             max,
             batch,
         }
@@ -329,9 +357,9 @@ impl RunnerPool {
         }
         let stack = match self.stacks.pop() {
             Some(s) => s,
-            // A new stack costs an mmap + mprotect (8–13 µs); out of address space or mappings
-            // there is nothing sensible to do but report.
-            None => match DefaultStack::new(self.size) {
+            // A new stack costs an mmap, two munmaps, an mprotect and an madvise; out of address
+            // space or mappings there is nothing sensible to do but report.
+            None => match AlignedStack::new(self.size) {
                 Ok(s) => s,
                 Err(e) => sched::fatal(&format!("cannot allocate a coroutine stack: {e}")),
             },
@@ -351,9 +379,11 @@ impl RunnerPool {
         }
     }
 
-    /// Takes back the stack of a crashed runner.
-    pub(crate) fn give_stack(&mut self, s: DefaultStack) {
+    /// Takes back the stack of a crashed runner. A crash may have run deep (a stack overflow
+    /// touched all of it), so the stack keeps only its top pages' memory while pooled.
+    pub(crate) fn give_stack(&mut self, s: AlignedStack) {
         if self.stacks.len() + self.idle.len() < self.max {
+            s.release_below(KEEP_ON_RECOVERY);
             self.stacks.push(s);
         }
     }

@@ -26,9 +26,11 @@ use crate::values::{map, print, rc};
 /// The program's arguments (after the executable's name), for `args()`.
 static ARGS: OnceLock<Vec<String>> = OnceLock::new();
 
-/// The stack of `main`'s turn: compiled recursion runs on it (the runtime's default of
-/// 256 KiB is sized for actor handlers; `main` gets the size of a usual thread stack).
-const MAIN_STACK: usize = 8 << 20;
+/// The stack of every turn of a compiled program, `main`'s and the actors' (the runtime's
+/// default of 256 KiB is sized for Rust handlers; compiled code gets the size of a usual thread
+/// stack). Compiled code's stack check is built for exactly this size (`spec/abi.md`, "Stack
+/// limit").
+const MAIN_STACK: usize = crate::abi::COMPILED_STACK_SIZE;
 
 /// C `main` of a compiled program calls this with its arguments and the compiled `main`.
 /// Runs `main` as the runtime's main turn; the process then exits with status 0 after
@@ -79,11 +81,12 @@ fn text_of(v: Value) -> String {
     }
 }
 
-/// Ends `main` (or crashes the running actor) with `reason` at `loc`.
-fn fail_at(reason: &str, loc: Value) -> ! {
-    let location = text_of(loc);
+/// Ends `main` (or crashes the running actor) with `reason` at `loc`. Takes the reason over:
+/// a crash abandons the calling frames without dropping them (see `coro::fail_owned`).
+fn fail_at(reason: impl Into<String>, loc: Value) -> ! {
+    let (reason, location) = (reason.into(), text_of(loc));
     if crate::in_actor() {
-        crate::fail(reason, &location)
+        crate::coro::fail_owned(reason, location)
     }
     let _ = std::io::stdout().flush();
     let _ = writeln!(std::io::stderr().lock(), "error: {reason} at {location}");
@@ -93,8 +96,11 @@ fn fail_at(reason: &str, loc: Value) -> ! {
 fn guard<T>(loc: Value, f: impl FnOnce() -> Result<T, String>) -> T {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => v,
-        Ok(Err(reason)) => fail_at(&reason, loc),
-        Err(_) => fail_at("runtime error", loc),
+        Ok(Err(reason)) => fail_at(reason, loc),
+        Err(payload) => {
+            drop(payload);
+            fail_at("runtime error", loc)
+        }
     }
 }
 
@@ -113,7 +119,7 @@ fn new_text(s: &str) -> Value {
 /// `reason` and `loc` are String objects.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn janus_cg_fail(reason: Value, loc: Value) -> ! {
-    fail_at(&text_of(reason), loc)
+    fail_at(text_of(reason), loc)
 }
 
 /// `panic(msg)` (kind 0, `v` the message), `assert` (kind 1, `v` the message or 0), an error
@@ -132,7 +138,16 @@ pub unsafe extern "C" fn janus_cg_crash(
         _ if desc.is_null() => "uncaught error".to_string(),
         _ => format!("uncaught error {}", print::to_text(v, d(desc))),
     };
-    fail_at(&reason, loc)
+    fail_at(reason, loc)
+}
+
+/// Called by a compiled function's prologue when its frame leaves less than
+/// `abi::STACK_RESERVE` bytes of stack (unbounded recursion): ends `main`, or crashes the running
+/// actor, with reason `stack overflow` at `loc` (the function's definition). Runs on the
+/// reserve, which holds the crash path with room to spare.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn janus_cg_stack_overflow(loc: Value) -> ! {
+    fail_at("stack overflow", loc)
 }
 
 // ------------------------------------------------------------------ construction
@@ -228,17 +243,8 @@ pub unsafe extern "C" fn janus_cg_list_slot(slot: *mut Value, i: i64, loc: Value
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn janus_cg_map_entry_at(m: Value, i: i64, tuple: *const TypeDesc) -> Value {
     guard(0, || {
-        let mut found = None;
-        let mut k = 0i64;
         // SAFETY: a live map or set.
-        unsafe {
-            map::for_each_entry(m, |key, val| {
-                if k == i {
-                    found = Some((key, val));
-                }
-                k += 1;
-            })
-        };
+        let found = usize::try_from(i).ok().and_then(|i| unsafe { map::entry_at(m, i) });
         let Some((key, val)) = found else {
             return Err(format!("iteration index {i} out of bounds"));
         };

@@ -15,6 +15,7 @@ mod crash;
 mod mailbox;
 mod payload;
 mod sched;
+pub mod stack;
 mod timer;
 mod typed;
 pub mod values;
@@ -44,7 +45,8 @@ use sched::{Shared, WorkerShared};
 pub struct Config {
     /// Worker threads (default: the number of cores).
     pub workers: usize,
-    /// Usable size of each coroutine stack (default 256 KiB; only touched pages cost memory).
+    /// Usable size of each coroutine stack (default 256 KiB; only touched pages cost memory),
+    /// rounded up to a power of two (`stack::AlignedStack`).
     pub stack_size: usize,
     /// Free stacks each worker keeps for reuse (default 64).
     pub stack_pool_max: usize,

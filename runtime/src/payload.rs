@@ -56,6 +56,12 @@ impl Payload {
     }
 
     /// The pointer handed to handlers; the payload keeps ownership.
+    /// Whether this payload was made with `vtable` (how the runtime tells its own kinds of
+    /// message payloads apart).
+    pub(crate) fn made_with(&self, vtable: &'static PayloadVTable) -> bool {
+        std::ptr::eq(self.vtable, vtable)
+    }
+
     pub fn as_ptr(&self) -> *mut u8 {
         self.ptr.as_ptr()
     }

@@ -75,6 +75,12 @@ const OFF_ACTOR_MAILBOX: usize = 88;
 /// `TestEntry` (`runtime/src/abi/testing.rs`): name (ptr, len), function.
 pub const TEST_ENTRY_SIZE: usize = 24;
 
+/// The stack limit (`runtime/src/abi/mod.rs`): every stack compiled code runs on is
+/// `STACK_SIZE` bytes (a power of two) and aligned to it, and compiled code stops
+/// `STACK_RESERVE` bytes above its bottom (see `func::stack_check`).
+pub const STACK_SIZE: i64 = 8 << 20;
+pub const STACK_RESERVE: i64 = 64 << 10;
+
 /// The functions of one actor descriptor, in `ActorDesc` order.
 pub struct ActorFns {
     pub init: FuncId,
@@ -483,6 +489,17 @@ mod abi_layout {
         use janus_runtime::abi::testing::TestEntry;
         assert_eq!(TEST_ENTRY_SIZE, size_of::<TestEntry>());
         assert_eq!(16, offset_of!(TestEntry, run));
+    }
+
+    #[test]
+    fn stack_limit_matches_the_runtime() {
+        use janus_runtime::abi::{COMPILED_STACK_SIZE, STACK_RESERVE as RT_RESERVE};
+        assert_eq!(STACK_SIZE as usize, COMPILED_STACK_SIZE);
+        assert_eq!(STACK_RESERVE as usize, RT_RESERVE);
+        // The runtime really hands out stacks of this size, aligned to it.
+        let s = janus_runtime::stack::AlignedStack::new(COMPILED_STACK_SIZE).expect("stack");
+        assert_eq!(s.size(), COMPILED_STACK_SIZE);
+        assert_eq!(s.lowest() % COMPILED_STACK_SIZE, 0);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The messaging operations of the IR (`spawn`, `send`, `ask`, `reply`, `self`, `stop`), each
 //! one call of the runtime's actor ABI (`runtime/src/abi/actors.rs`, `spec/abi.md` §6).
-//! Values cross as deep copies made by the runtime, so `send` and `reply` only borrow; the
-//! spawn arguments and the request of an `ask` are built into a fresh object first.
+//! `send` and `reply` hand their value over (the runtime moves a message that is one object
+//! the sender alone holds, and deep-copies anything else); the spawn arguments and the
+//! request of an `ask` are built into a fresh object first.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, types};
@@ -57,27 +58,27 @@ pub fn spawn(
     };
     let rd = cx.desc(&dest_ty(cx, inst))?;
     let loc = cx.loc(inst.span)?;
+    // The runtime takes the tuple.
     let r = cx.call_rt1("janus_rt_spawn", &[a, tuple, td, rd, loc])?;
-    if !args.is_empty() {
-        cx.call_rt("janus_rt_release", &[tuple, td])?;
-    }
     Ok(CV::One(r))
 }
 
-/// `r.send(msg)`.
+/// `r.send(msg)`: the runtime takes the message (a fresh one is moved, not copied).
 pub fn send(cx: &mut Cx, target: ValueId, msg: ValueId) -> Result<CV, CodegenError> {
     let t = cx.val(target)?;
     let mt = cx.ty(msg);
+    let _ = cx.consume(msg)?;
     let m = cx.slot(msg)?;
     let d = cx.desc(&mt)?;
     cx.call_rt("janus_rt_send", &[t, m, d])?;
     Ok(CV::None)
 }
 
-/// `reply.send(v)`.
+/// `reply.send(v)`: the runtime takes the answer, as for `send`.
 pub fn reply(cx: &mut Cx, inst: &Inst, r: ValueId, v: ValueId) -> Result<CV, CodegenError> {
     let rv = cx.val(r)?;
     let vt = cx.ty(v);
+    let _ = cx.consume(v)?;
     let x = cx.slot(v)?;
     let d = cx.desc(&vt)?;
     let loc = cx.loc(inst.span)?;
@@ -150,11 +151,11 @@ pub fn ask(
     cx.b.ins().stack_store(types::I64, zero, ss, 0);
     let err_ptr = cx.b.ins().stack_addr(types::I64, ss, 0);
     let ed = cx.desc(&Ty::Def(ask_error))?;
+    // The runtime takes the request.
     let answer = cx.call_rt1(
         "janus_rt_ask",
         &[t, req, md, at, rd, timeout, err_ptr, ed],
     )?;
-    cx.call_rt("janus_rt_release", &[req, md])?;
     let err = cx.b.ins().stack_load(types::I64, types::I64, ss, 0);
     let failed = cx.b.ins().icmp_imm_s(IntCC::NotEqual, err, 0);
     let payload = cx.b.ins().select(failed, err, answer);

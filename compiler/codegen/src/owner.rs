@@ -187,6 +187,8 @@ fn consumed(op: &Op) -> Vec<ValueId> {
         Op::Struct(_, vs) | Op::Tuple(vs) | Op::List(vs) | Op::Variant(_, _, vs) => vs.clone(),
         // Put into the spawn arguments' tuple / the request object.
         Op::Spawn(_, vs, _) | Op::Ask { fields: vs, .. } => vs.clone(),
+        // The runtime takes a sent message or answer (and moves it when it can).
+        Op::Send(_, v) | Op::Reply(_, v) => vec![*v],
         Op::Builtin(name, ops) => match *name {
             "list.push" | "set.insert" => val(ops, 1).into_iter().collect(),
             "list.insert" => val(ops, 2).into_iter().collect(),

@@ -72,6 +72,7 @@ const TABLE: &[(&str, &[Type], &[Type])] = &[
     ("janus_rt_f64_to_u64", &[F, P], &[P]),
     ("janus_cg_fail", &[P, P], &[]),
     ("janus_cg_crash", &[W, P, P, P], &[]),
+    ("janus_cg_stack_overflow", &[P], &[]),
     ("janus_cg_struct_new", &[P, P], &[P]),
     ("janus_cg_enum_new", &[P, P], &[P]),
     ("janus_cg_some", &[P, P], &[P]),

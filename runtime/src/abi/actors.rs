@@ -17,14 +17,15 @@ use crate::values::handles::{actor_ref_raw, new_actor_ref, new_reply, reply_raw}
 use crate::values::heap::with_current;
 use crate::values::obj::*;
 
-/// A sent value as the payload the scheduler carries (a deep copy in its own heap).
-fn boxed(v: Value, desc: *const TypeDesc) -> crate::Payload {
-    MessageBox::copy_of(v, ds(desc)).into_payload()
+/// A sent value given up by the sender (one reference taken): moved when it is one object
+/// the sender alone holds (the usual message), else copied (`MessageBox::take`).
+fn taken(v: Value, desc: *const TypeDesc) -> crate::Payload {
+    MessageBox::take(v, ds(desc))
 }
 
 /// `spawn A(args)`: starts an actor of type `actor` (a descriptor emitted by the compiler) on
-/// this node. `args` is a tuple of the start arguments (borrowed; copied into the actor's first
-/// message heap, which its `init` adopts) or 0 without arguments. Returns a new `ActorRef`
+/// this node. `args` is a tuple of the start arguments (taken over, moved or copied like a
+/// message, and adopted by the actor's `init`) or 0 without arguments. Returns a new `ActorRef`
 /// object of descriptor `ref_desc`. Only from a turn (`main` is one).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn janus_rt_spawn(
@@ -37,43 +38,44 @@ pub unsafe extern "C" fn janus_rt_spawn(
     guard(loc, || {
         // SAFETY: compiled code passes its static actor descriptor.
         let actor: &'static ActorDesc = unsafe { &*actor };
-        let payload = (args != 0).then(|| boxed(args, args_desc));
+        let payload = (args != 0).then(|| taken(args, args_desc));
         let r = crate::spawn_raw_here(actor, payload)
             .ok_or_else(|| "spawn outside of an actor turn".to_string())?;
         Ok(with_current(|h| new_actor_ref(h, ds(ref_desc), r)))
     })
 }
 
-/// The receiver's side of a message (or of the spawn arguments in `init`): moves the payload's
-/// objects into the current heap (the running actor's) and returns the root value, owned (+1).
-/// The payload itself stays with the runtime, empty, and is dropped after the handler.
+/// The receiver's side of a message (or of the spawn arguments in `init`): takes the payload
+/// over from the runtime, moves its objects into the current heap (the running actor's) and
+/// returns the root value, owned (+1). Once per payload.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn janus_rt_msg_adopt(payload: *mut u8) -> Value {
     guard(0, || {
-        // SAFETY: the runtime hands `init`/`handle` a payload made by `MessageBox::into_payload`
-        // (every payload of a compiled actor is), adopted at most once: compiled wrappers call
-        // this exactly once per payload.
-        Ok(with_current(|h| unsafe { MessageBox::adopt(payload, h) }))
+        let p = crate::coro::take_delivered(payload)
+            .ok_or_else(|| "internal: a message adopted twice".to_string())?;
+        Ok(with_current(|h| MessageBox::adopt_payload(p, h)))
     })
 }
 
-/// `r.send(msg)`: copies `msg` (borrowed, of descriptor `desc`) and enqueues it; waits while the
-/// receiver's mailbox is full (suspending the turn); dropped when the receiver has ended.
+/// `r.send(msg)`: takes `msg` (of descriptor `desc`) and enqueues it, moved or copied (see
+/// `taken`); waits while the receiver's mailbox is full (suspending the turn); dropped when
+/// the receiver has ended.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn janus_rt_send(target: Value, msg: Value, desc: *const TypeDesc) {
     guard(0, || {
         // SAFETY: `target` is an ActorRef object (the ABI contract).
-        if let Some(r) = unsafe { actor_ref_raw(target) } {
-            r.send(boxed(msg, desc));
+        match unsafe { actor_ref_raw(target) } {
+            Some(r) => r.send(taken(msg, desc)),
+            None => crate::values::release(msg, ds(desc)),
         }
         Ok(())
     })
 }
 
-/// `r.ask(V { .. }, timeout: d)`: `msg` is the request (owned by the caller, uniquely
-/// referenced, fresh from its constructor) with a 0 in its `Reply` field, which is field slot
-/// `reply_field` of the variant; a new reply handle of descriptor `reply_desc` goes there
-/// before the request is copied and sent. Waits (suspending the turn) until the answer or the
+/// `r.ask(V { .. }, timeout: d)`: takes `msg`, the request (uniquely referenced, fresh from
+/// its constructor) with a 0 in its `Reply` field, which is field slot `reply_field` of the
+/// variant; a new reply handle of descriptor `reply_desc` goes there before the request is
+/// sent (moved, or copied as for `send`). Waits (suspending the turn) until the answer or the
 /// timeout (`timeout_ns` < 0: the default 5 s). Returns the answer (owned, in the current
 /// heap); on failure returns 0 and writes a new `AskError` value (descriptor `err_desc`:
 /// variants `Timeout`, `Stopped`, `Unreachable` by name) to `*error`.
@@ -97,36 +99,29 @@ pub unsafe extern "C" fn janus_rt_ask(
         };
         // SAFETY: `target` is an ActorRef object.
         let outcome = match unsafe { actor_ref_raw(target) } {
-            None => Err(AskError::Unreachable),
+            None => {
+                crate::values::release(msg, ds(msg_desc));
+                Err(AskError::Unreachable)
+            }
             Some(r) => {
                 let (handle, raw) = reply_channel();
                 let reply = with_current(|h| new_reply(h, ds(reply_desc), raw));
                 // SAFETY: `msg` is a unique enum object whose variant has a slot `reply_field`
                 // (the compiler built it just now); the slot held 0, so nothing is overwritten.
-                let slot = unsafe {
-                    (msg as *mut EnumObj)
+                unsafe {
+                    *(msg as *mut EnumObj)
                         .add(1)
                         .cast::<Value>()
-                        .add(reply_field as usize)
-                };
-                // SAFETY: as above.
-                unsafe { *slot = reply };
-                let request = boxed(msg, msg_desc);
-                // Only the request carries the reply: the asker keeping a copy would stop the
-                // receiver's end from answering `Stopped` for it (ask.rs, "ending").
-                // SAFETY: as above; the reply object is ours (+1) and nothing else holds it.
-                unsafe {
-                    *slot = 0;
-                    crate::values::release(reply, ds(reply_desc));
+                        .add(reply_field as usize) = reply;
                 }
+                // Taken, so only the request holds the reply: an asker keeping a copy would stop
+                // the receiver's end from answering `Stopped` for it (ask.rs, "ending").
+                let request = taken(msg, msg_desc);
                 r.ask(request, &handle, timeout)
             }
         };
         Ok(match outcome {
-            Ok(answer) => with_current(|h| {
-                // SAFETY: answers are made by `janus_rt_reply` (a message box), adopted once.
-                unsafe { MessageBox::adopt(answer.as_ptr(), h) }
-            }),
+            Ok(answer) => with_current(|h| MessageBox::adopt_payload(answer, h)),
             Err(e) => {
                 // SAFETY: compiled code passes a pointer to a value slot.
                 unsafe { *error = ask_error(e, ds(err_desc)) };
@@ -148,18 +143,21 @@ fn ask_error(e: AskError, desc: &'static TypeDesc) -> Value {
     with_current(|h| new_enum(h, desc, tag))
 }
 
-/// `reply.send(v)`: copies `v` and completes the ask; never waits. A second answer through any
-/// copy of the same reply crashes the running actor (`reply already sent`). An answer to an
-/// asker that gave up (timeout) is dropped.
+/// `reply.send(v)`: takes `v` and completes the ask with it (moved or copied, as `send`);
+/// never waits. A second answer through any copy of the same reply crashes the running actor
+/// (`reply already sent`). An answer to an asker that gave up (timeout) is dropped.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn janus_rt_reply(reply: Value, v: Value, desc: *const TypeDesc, loc: Value) {
     guard(loc, || {
         // SAFETY: `reply` is a Reply object.
         match unsafe { reply_raw(reply) } {
             Some(r) => r
-                .send(boxed(v, desc))
+                .send(taken(v, desc))
                 .map_err(|_| "reply already sent: a Reply answers once".to_string()),
-            None => Ok(()),
+            None => {
+                crate::values::release(v, ds(desc));
+                Ok(())
+            }
         }
     })
 }

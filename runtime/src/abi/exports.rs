@@ -25,19 +25,23 @@ use crate::values::{cmp, print, rc};
 pub(crate) fn guard<T>(loc: Value, f: impl FnOnce() -> Result<T, String>) -> T {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => v,
-        Ok(Err(reason)) => fail_at(&reason, loc),
+        Ok(Err(reason)) => fail_at(reason, loc),
         Err(p) => {
             let msg = p
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "runtime panic".to_string());
-            fail_at(&format!("runtime error: {msg}"), loc)
+            drop(p);
+            fail_at(format!("runtime error: {msg}"), loc)
         }
     }
 }
 
-fn fail_at(reason: &str, loc: Value) -> ! {
+/// Fails with `reason` at `loc`, taking the reason over (a crash abandons the calling frames
+/// without dropping them; see `coro::fail_owned`).
+fn fail_at(reason: impl Into<String>, loc: Value) -> ! {
+    let reason = reason.into();
     let location = if loc == 0 {
         "<unknown>".to_string()
     } else {
@@ -45,7 +49,7 @@ fn fail_at(reason: &str, loc: Value) -> ! {
         unsafe { str_text(loc) }.to_string()
     };
     if crate::in_actor() {
-        crate::fail(reason, &location)
+        crate::coro::fail_owned(reason, location)
     }
     let _ = writeln!(std::io::stderr().lock(), "fatal: {reason} at {location}");
     std::process::abort()

@@ -25,9 +25,9 @@ pub struct TestEntry {
     pub run: extern "C" fn(),
 }
 
-/// The stack of each test's turn: the size `janus_rt_start` gives `main` (`entry.rs`
-/// `MAIN_STACK`), since a test body is compiled like `main` and may recurse as deeply.
-const TEST_STACK: usize = 8 << 20;
+/// The stack of each test's turn: the size `janus_rt_start` gives `main`, since a test body is
+/// compiled like `main` and may recurse as deeply; compiled code's stack check relies on it.
+const TEST_STACK: usize = super::COMPILED_STACK_SIZE;
 
 /// The runtime configuration tests run with (as `janus_rt_start`'s for `main`).
 pub fn test_config() -> Config {

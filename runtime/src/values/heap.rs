@@ -143,6 +143,23 @@ impl Heap {
         p
     }
 
+    /// Links an unlinked (null links) object at the end of this heap: the receiver's side of a
+    /// message that travelled as one object (`copy::MessageBox::take`).
+    ///
+    /// # Safety
+    /// `p` must be a live, unlinked, non-immortal object nobody else owns.
+    pub unsafe fn link(&self, p: *mut Header) {
+        let s = self.s();
+        // SAFETY: guaranteed by the caller; `s` and its `prev` are live members of our list.
+        unsafe {
+            let last = (*s).prev;
+            (*p).next = s;
+            (*p).prev = last;
+            (*last).next = p;
+            (*s).prev = p;
+        }
+    }
+
     /// Moves every object of `other` into this heap in O(1) (receiving a message).
     pub fn adopt(&self, other: &Heap) {
         let Some(o) = other.peek() else { return };

@@ -62,6 +62,38 @@ pub unsafe fn for_each_entry(m: Value, mut f: impl FnMut(Value, Value)) {
     }
 }
 
+/// The `i`-th live entry in insertion order: (key, value; 0 for sets). O(1) when nothing was
+/// removed since the last compaction (the usual case, and always for a loop's snapshot of a
+/// map built by inserts), else a scan.
+///
+/// # Safety
+/// `m` must be a live map or set.
+pub unsafe fn entry_at(m: Value, i: usize) -> Option<(Value, Value)> {
+    // SAFETY: `used` entries of `stride` slots are initialized.
+    unsafe {
+        let o = m as *const MapObj;
+        let st = stride(desc_of(m));
+        if (*o).len == (*o).used {
+            if i >= (*o).used as usize {
+                return None;
+            }
+            let e = (*o).entries.add(i * st);
+            return Some((*e.add(1), if st == 3 { *e.add(2) } else { 0 }));
+        }
+        let mut k = 0;
+        for j in 0..(*o).used as usize {
+            let e = (*o).entries.add(j * st);
+            if *e != TOMB {
+                if k == i {
+                    return Some((*e.add(1), if st == 3 { *e.add(2) } else { 0 }));
+                }
+                k += 1;
+            }
+        }
+        None
+    }
+}
+
 /// The entry number holding `key`, if any.
 ///
 /// # Safety
