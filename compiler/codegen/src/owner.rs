@@ -86,6 +86,28 @@ pub fn analyze(f: &Function) -> Ownership {
     let mut root: HashMap<ValueId, ValueId> = HashMap::new();
     let mut loads = HashSet::new();
     let mut state_loads = HashSet::new();
+    let calls = f
+        .blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .any(|i| matches!(i.op, Op::Call(..)));
+    let stored: HashSet<janus_ir::ir::LocalId> = f
+        .blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .flat_map(|i| match &i.op {
+            Op::Store(p, _) => vec![p.local],
+            // Mutating built-ins (`xs.push(x)`) write through a place.
+            Op::Builtin(_, ops) => ops
+                .iter()
+                .filter_map(|o| match o {
+                    Operand::Place(p) => Some(p.local),
+                    _ => None,
+                })
+                .collect(),
+            _ => vec![],
+        })
+        .collect();
     for (bi, b) in f.blocks.iter().enumerate() {
         for inst in &b.insts {
             let Some(d) = inst.dest else { continue };
@@ -95,9 +117,11 @@ pub fn analyze(f: &Function) -> Ownership {
             }
             if let Op::Load(p) = &inst.op {
                 loads.insert(d);
-                // An actor's state local can change under a borrowed value (a helper the
-                // handler calls assigns it): what is read from it takes its own reference.
-                if is_state(f, p.local) {
+                // An actor's state local can change under a borrowed value when this function
+                // assigns it or calls a helper (which may): what is read from it then takes its
+                // own reference. Otherwise the state block does not change while the function
+                // runs (only the actor's own code touches it) and a load borrows as usual.
+                if is_state(f, p.local) && (calls || stored.contains(&p.local)) {
                     state_loads.insert(d);
                 }
             }

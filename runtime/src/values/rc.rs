@@ -2,7 +2,6 @@
 //! list is freed without deep recursion), freeing one object, shallow clones and copy-on-write
 //! (`make_unique`).
 
-use std::cell::RefCell;
 use std::ptr;
 
 use super::heap::{self, Header, Heap, IMMORTAL, raw_alloc, raw_free};
@@ -120,9 +119,34 @@ pub fn retain(v: Value, d: &TypeDesc) {
     }
 }
 
-thread_local! {
-    /// Reused work list of `release` (objects whose count reached zero).
-    static WORK: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
+/// The objects `release` still has to free: a few inline (freeing a message, a string, a
+/// small struct never allocates), the rest in a vector.
+struct Pending {
+    inline: [Value; 16],
+    n: usize,
+    spill: Vec<Value>,
+}
+
+impl Pending {
+    fn push(&mut self, v: Value) {
+        if self.n < self.inline.len() {
+            self.inline[self.n] = v;
+            self.n += 1;
+        } else {
+            self.spill.push(v);
+        }
+    }
+
+    fn pop(&mut self) -> Option<Value> {
+        if let Some(v) = self.spill.pop() {
+            return Some(v);
+        }
+        if self.n == 0 {
+            return None;
+        }
+        self.n -= 1;
+        Some(self.inline[self.n])
+    }
 }
 
 /// Drops a reference to `v`; frees it (and, iteratively, the children whose counts reach zero)
@@ -137,12 +161,11 @@ pub fn release(v: Value, d: &TypeDesc) {
         if !dec(v) {
             return;
         }
-        // Reentrancy: freeing a handle may run runtime code but never a `release` of values of
-        // this thread's heaps, so the borrow below is not contended; fall back to a local list
-        // if it ever is.
-        let mut local = Vec::new();
-        let mut guard = WORK.with(|w| w.try_borrow_mut().ok().map(|mut g| std::mem::take(&mut *g)));
-        let work = guard.as_mut().unwrap_or(&mut local);
+        let mut work = Pending {
+            inline: [0; 16],
+            n: 0,
+            spill: Vec::new(),
+        };
         work.push(v);
         while let Some(o) = work.pop() {
             for_each_child(o, |c, _| {
@@ -152,13 +175,6 @@ pub fn release(v: Value, d: &TypeDesc) {
             });
             heap::unlink(o as *mut Header);
             free_object_only(o as *mut Header);
-        }
-        if let Some(w) = guard {
-            WORK.with(|cell| {
-                if let Ok(mut g) = cell.try_borrow_mut() {
-                    *g = w;
-                }
-            });
         }
     }
 }
