@@ -13,7 +13,7 @@ use crate::abi::exports::{ds, guard};
 use crate::actor::ActorDesc;
 use crate::ask::{AskError, DEFAULT_ASK_TIMEOUT, reply_channel};
 use crate::values::MessageBox;
-use crate::values::handles::{actor_ref_raw, new_actor_ref, new_reply, reply_raw};
+use crate::values::handles::{actor_ref_borrow, new_actor_ref, new_reply, reply_borrow};
 use crate::values::heap::with_current;
 use crate::values::obj::*;
 
@@ -63,8 +63,8 @@ pub unsafe extern "C" fn janus_rt_msg_adopt(payload: *mut u8) -> Value {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn janus_rt_send(target: Value, msg: Value, desc: *const TypeDesc) {
     guard(0, || {
-        // SAFETY: `target` is an ActorRef object (the ABI contract).
-        match unsafe { actor_ref_raw(target) } {
+        // SAFETY: `target` is an ActorRef object the caller holds during the call.
+        match unsafe { actor_ref_borrow(target) } {
             Some(r) => r.send(taken(msg, desc)),
             None => crate::values::release(msg, ds(desc)),
         }
@@ -97,8 +97,8 @@ pub unsafe extern "C" fn janus_rt_ask(
         } else {
             Duration::from_nanos(timeout_ns as u64)
         };
-        // SAFETY: `target` is an ActorRef object.
-        let outcome = match unsafe { actor_ref_raw(target) } {
+        // SAFETY: `target` is an ActorRef object the caller holds during the call.
+        let outcome = match unsafe { actor_ref_borrow(target) } {
             None => {
                 crate::values::release(msg, ds(msg_desc));
                 Err(AskError::Unreachable)
@@ -149,8 +149,8 @@ fn ask_error(e: AskError, desc: &'static TypeDesc) -> Value {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn janus_rt_reply(reply: Value, v: Value, desc: *const TypeDesc, loc: Value) {
     guard(loc, || {
-        // SAFETY: `reply` is a Reply object.
-        match unsafe { reply_raw(reply) } {
+        // SAFETY: `reply` is a Reply object the caller holds during the call.
+        match unsafe { reply_borrow(reply) } {
             Some(r) => r
                 .send(taken(v, desc))
                 .map_err(|_| "reply already sent: a Reply answers once".to_string()),

@@ -116,6 +116,32 @@ pub unsafe fn actor_ref_raw(v: Value) -> Option<RawActorRef> {
 }
 
 /// A new `Reply` object taking over the copy `r`.
+/// The runtime reference an `ActorRef` object holds, borrowed for as long as the object lives
+/// (no count taken: the caller must not keep it past the object).
+///
+/// # Safety
+/// `v` must be a live `ActorRef` object that outlives every use of the result.
+pub unsafe fn actor_ref_borrow(v: Value) -> Option<std::mem::ManuallyDrop<RawActorRef>> {
+    // SAFETY: guaranteed by the caller; the object owns one count of `actor`, which the
+    // ManuallyDrop never gives back.
+    unsafe {
+        let a = (*(v as *const ActorRefObj)).actor;
+        (!a.is_null()).then(|| std::mem::ManuallyDrop::new(RawActorRef::from_raw(a)))
+    }
+}
+
+/// The reply handle a `Reply` object holds, borrowed like [`actor_ref_borrow`].
+///
+/// # Safety
+/// `v` must be a live `Reply` object that outlives every use of the result.
+pub unsafe fn reply_borrow(v: Value) -> Option<std::mem::ManuallyDrop<RawReply>> {
+    // SAFETY: as above.
+    unsafe {
+        let r = (*(v as *const ReplyObj)).reply;
+        (!r.is_null()).then(|| std::mem::ManuallyDrop::new(RawReply::from_raw(r)))
+    }
+}
+
 pub fn new_reply(heap: &Heap, desc: &'static TypeDesc, r: RawReply) -> Value {
     let p = r.into_raw();
     // The slot's address is unique while any copy lives: a per-process reply number.
