@@ -1,11 +1,13 @@
-//! The runtime's benchmark suite, each figure with a plain-tokio baseline measured in the same
-//! run: ping-pong, thread ring, ask round trips, fan-in counting, skynet, spawn rate, idle memory.
+//! The runtime's own benchmarks through its Rust API (no compiler involved), for profiling the
+//! runtime: ping-pong, thread ring, ask round trips, fan-in counting, skynet, spawn rate, idle
+//! memory. The project's benchmark suite — the same figures as Janus programs, each with its
+//! plain-tokio baseline — is `janus-bench` in benches/suite (see benches/README.md); comparing
+//! the two shows what the compiled code adds on top of the runtime.
 //!
-//! Run: `cargo run --release -p janus-runtime --example bench [-- SCALE [janus] [FILTER]]`
-//! (SCALE divides the counts, default 1; `janus` skips the baselines, for profiling; FILTER runs
-//! only the figures whose name contains it). Prints one comparable line per figure:
-//! `NAME janus=X baseline=Y unit=U base=WHICH ratio=R` where R > 1 means Janus is better (faster,
-//! or smaller for memory). Each timed figure is the best of 3 runs (the machine is shared).
+//! Run: `cargo run --release -p janus-runtime --example bench [-- SCALE [FILTER]]` (SCALE
+//! divides the counts, default 1; FILTER runs only the figures whose name contains it). Prints
+//! one line per figure, `NAME janus=X unit=U`; each timed figure is the best of 3 runs (the
+//! machine is shared).
 
 use std::time::{Duration, Instant};
 
@@ -79,33 +81,6 @@ fn janus_pingpong(rt: &Runtime, n: u64) -> Duration {
     el
 }
 
-async fn tokio_pingpong(n: u64) -> Duration {
-    let (to_b, mut b_rx) = tokio::sync::mpsc::channel::<u64>(1024);
-    let (to_a, mut a_rx) = tokio::sync::mpsc::channel::<u64>(1024);
-    tokio::spawn(async move {
-        while let Some(k) = b_rx.recv().await {
-            if to_a.send(k + 1).await.is_err() {
-                break;
-            }
-        }
-    });
-    let t0 = Instant::now();
-    let a = tokio::spawn(async move {
-        let mut left = n;
-        to_b.send(0).await.ok();
-        while let Some(k) = a_rx.recv().await {
-            left -= 1;
-            if left == 0 {
-                return k;
-            }
-            to_b.send(k + 1).await.ok();
-        }
-        0
-    });
-    a.await.ok();
-    t0.elapsed()
-}
-
 // ---------------------------------------------------------------- thread ring
 
 enum Ring {
@@ -169,44 +144,6 @@ fn janus_ring(rt: &Runtime, actors: usize, hops: u64) -> Duration {
     el
 }
 
-async fn tokio_ring(actors: usize, hops: u64) -> Duration {
-    let mut txs = Vec::new();
-    let mut rxs = Vec::new();
-    for _ in 0..actors {
-        let (tx, rx) = tokio::sync::mpsc::channel::<u64>(1024);
-        txs.push(tx);
-        rxs.push(rx);
-    }
-    let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
-    let mut done_tx = Some(done_tx);
-    let first = txs[0].clone();
-    for (i, mut rx) in rxs.into_iter().enumerate() {
-        let next = txs[(i + 1) % actors].clone();
-        let done = if i == 0 { done_tx.take() } else { None };
-        let mut done = done;
-        tokio::spawn(async move {
-            while let Some(k) = rx.recv().await {
-                if k == 0 {
-                    if let Some(d) = done.take() {
-                        let _ = d.send(());
-                    }
-                    // Any node may see 0; make sure the watcher is told.
-                    continue;
-                }
-                if next.send(k - 1).await.is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    drop(txs);
-    let t0 = Instant::now();
-    // Start at node 0 with a hop count that ends at node 0: hops is a multiple of actors.
-    first.send(hops).await.ok();
-    done_rx.await.ok();
-    t0.elapsed()
-}
-
 // ---------------------------------------------------------------- ask round trips
 
 fn janus_ask(rt: &Runtime, n: u64) -> Duration {
@@ -224,24 +161,6 @@ fn janus_ask(rt: &Runtime, n: u64) -> Duration {
         s
     });
     assert!(r.is_ok());
-    t0.elapsed()
-}
-
-async fn tokio_ask(n: u64) -> Duration {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<(u64, tokio::sync::oneshot::Sender<u64>)>(1024);
-    tokio::spawn(async move {
-        while let Some((v, r)) = rx.recv().await {
-            let _ = r.send(v);
-        }
-    });
-    let t0 = Instant::now();
-    let mut s = 0;
-    for i in 0..n {
-        let (otx, orx) = tokio::sync::oneshot::channel();
-        tx.send((i, otx)).await.ok();
-        s += orx.await.unwrap_or(0);
-    }
-    std::hint::black_box(s);
     t0.elapsed()
 }
 
@@ -316,28 +235,6 @@ fn janus_fan_in(rt: &Runtime, producers: u64, total: u64) -> Duration {
     el
 }
 
-async fn tokio_fan_in(producers: u64, total: u64) -> Duration {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(1024);
-    let t0 = Instant::now();
-    for _ in 0..producers {
-        let tx = tx.clone();
-        tokio::spawn(async move {
-            for _ in 0..total / producers {
-                if tx.send(1).await.is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    drop(tx);
-    let mut n = 0;
-    while let Some(k) = rx.recv().await {
-        n += k;
-    }
-    assert_eq!(n, total);
-    t0.elapsed()
-}
-
 // ---------------------------------------------------------------- spawn
 
 enum SpawnMsg {
@@ -377,24 +274,6 @@ fn janus_spawn(rt: &Runtime, n: u64) -> Duration {
     let el = t0.elapsed();
     assert_eq!(r, Ok(n));
     el
-}
-
-async fn tokio_spawn(n: u64) -> Duration {
-    let t0 = Instant::now();
-    let mut sum = 0;
-    for _ in 0..n {
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<tokio::sync::oneshot::Sender<u64>>(1024);
-        tokio::spawn(async move {
-            if let Some(r) = rx.recv().await {
-                let _ = r.send(1);
-            }
-        });
-        let (otx, orx) = tokio::sync::oneshot::channel();
-        tx.send(otx).await.ok();
-        sum += orx.await.unwrap_or(0);
-    }
-    assert_eq!(sum, n);
-    t0.elapsed()
 }
 
 // ---------------------------------------------------------------- skynet
@@ -462,36 +341,6 @@ fn janus_skynet(rt: &Runtime, leaves: u64) -> Duration {
     el
 }
 
-fn tokio_sky_node(parent: tokio::sync::mpsc::Sender<u64>, num: u64, size: u64) {
-    tokio::spawn(async move {
-        if size == 1 {
-            let _ = parent.send(num).await;
-            return;
-        }
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(16);
-        let sub = size / 10;
-        for i in 0..10 {
-            tokio_sky_node(tx.clone(), num + i * sub, sub);
-        }
-        drop(tx);
-        let mut sum = 0;
-        while let Some(v) = rx.recv().await {
-            sum += v;
-        }
-        let _ = parent.send(sum).await;
-    });
-}
-
-async fn tokio_skynet(leaves: u64) -> Duration {
-    let t0 = Instant::now();
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(1);
-    tokio_sky_node(tx, 0, leaves);
-    let sum = rx.recv().await.unwrap_or(0);
-    let el = t0.elapsed();
-    assert_eq!(sum, leaves * (leaves - 1) / 2, "tokio skynet sum");
-    el
-}
-
 // ---------------------------------------------------------------- spawn rate
 
 /// Runs its first turn (init + on start), counts itself, and stops.
@@ -528,27 +377,6 @@ fn janus_spawn_rate(rt: &Runtime, n: usize) -> Duration {
     });
     spawner.send(());
     rx.recv().expect("spawn rate");
-    t0.elapsed()
-}
-
-async fn tokio_spawn_rate(n: usize) -> Duration {
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let tx = Arc::new(std::sync::Mutex::new(Some(tx)));
-    let count = Arc::new(AtomicUsize::new(0));
-    let t0 = Instant::now();
-    tokio::spawn(async move {
-        for _ in 0..n {
-            let (count, tx) = (count.clone(), tx.clone());
-            tokio::spawn(async move {
-                if count.fetch_add(1, Ordering::Relaxed) + 1 == n
-                    && let Some(t) = tx.lock().ok().and_then(|mut g| g.take())
-                {
-                    let _ = t.send(());
-                }
-            });
-        }
-    });
-    rx.await.ok();
     t0.elapsed()
 }
 
@@ -601,39 +429,11 @@ fn idle_janus(n: usize) -> f64 {
     (after.saturating_sub(before)) as f64 / n as f64
 }
 
-/// Bytes of RSS per idle tokio task waiting on its own bounded mpsc mailbox (1024).
-fn idle_tokio(n: usize) -> f64 {
-    let tok = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .expect("tokio runtime");
-    let started = Arc::new(AtomicUsize::new(0));
-    tok.block_on(tokio_pingpong(1000));
-    let before = rss_bytes();
-    let senders: Vec<tokio::sync::mpsc::Sender<u64>> = (0..n)
-        .map(|_| {
-            let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(1024);
-            let started = started.clone();
-            tok.spawn(async move {
-                started.fetch_add(1, Ordering::Relaxed);
-                while rx.recv().await.is_some() {}
-            });
-            tx
-        })
-        .collect();
-    while started.load(Ordering::Relaxed) < n {
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    let after = rss_bytes();
-    drop(senders);
-    (after.saturating_sub(before)) as f64 / n as f64
-}
-
-/// Runs one idle-memory measurement in a child process (a fresh heap for each side).
-fn idle_child(which: &str, n: usize) -> f64 {
+/// Runs one idle-memory measurement in a child process (a fresh heap).
+fn idle_child(n: usize) -> f64 {
     let exe = std::env::current_exe().expect("own path");
     let out = std::process::Command::new(exe)
-        .args(["--idle", which, &n.to_string()])
+        .args(["--idle", &n.to_string()])
         .output()
         .expect("run the idle-memory child");
     String::from_utf8_lossy(&out.stdout)
@@ -648,32 +448,20 @@ fn rate(count: u64, d: Duration) -> f64 {
     count as f64 / d.as_secs_f64()
 }
 
-/// One comparable line. `higher_is_better` says how the ratio is taken.
-fn line(name: &str, unit: &str, base: &str, janus: f64, baseline: f64, higher_is_better: bool) {
-    let ratio = if higher_is_better {
-        janus / baseline
-    } else {
-        baseline / janus
-    };
-    println!(
-        "{name:<34} janus={janus:<9.3} baseline={baseline:<9.3} unit={unit:<9} base={base:<9} ratio={ratio:.2}"
-    );
+/// One figure's line.
+fn line(name: &str, unit: &str, janus: f64) {
+    println!("{name:<34} janus={janus:<9.3} unit={unit}");
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--idle") {
-        let n = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(100_000);
-        let v = match args.get(2).map(String::as_str) {
-            Some("tokio") => idle_tokio(n),
-            _ => idle_janus(n),
-        };
-        println!("{v}");
+        let n = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+        println!("{}", idle_janus(n));
         return;
     }
     let scale: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
-    let only_janus = args.get(2).map(String::as_str) == Some("janus");
-    let filter = args.get(3).cloned().unwrap_or_default();
+    let filter = args.get(2).cloned().unwrap_or_default();
     let pp = 1_000_000 / scale;
     let ring_actors = 100;
     let hops = (1_000_000 / scale / ring_actors as u64) * ring_actors as u64;
@@ -686,30 +474,12 @@ fn main() {
         .find(|l| *l <= 1_000_000 / scale)
         .unwrap_or(100);
     let idle_n = (100_000 / scale as usize).max(1000);
-    let ct = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("tokio runtime");
-    let mt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
-        .build()
-        .expect("tokio runtime");
     // Best of 3: the machine is shared, and the best run is the least disturbed one.
     let best = |f: &mut dyn FnMut() -> Duration| (0..3).map(|_| f()).min().unwrap_or_default();
-    let figure = |name: String,
-                  (count, unit): (u64, &str),
-                  janus: &mut dyn FnMut() -> Duration,
-                  base: &str,
-                  tokio: &mut dyn FnMut() -> Duration| {
-        if !name.contains(&filter) {
-            return;
+    let figure = |name: String, (count, unit): (u64, &str), janus: &mut dyn FnMut() -> Duration| {
+        if name.contains(&filter) {
+            line(&name, &format!("M{unit}/s"), rate(count, best(janus)) / 1e6);
         }
-        let j = rate(count, best(janus)) / 1e6;
-        let t = if only_janus {
-            f64::NAN
-        } else {
-            rate(count, best(tokio)) / 1e6
-        };
-        line(&name, &format!("M{unit}/s"), base, j, t, true);
     };
     // JANUS_WORKERS overrides the worker count of the second pass (default: one per core).
     let default_workers: usize = std::env::var("JANUS_WORKERS")
@@ -728,91 +498,45 @@ fn main() {
         let rt = Runtime::new(cfg);
         let w = rt.workers();
         let _ = janus_pingpong(&rt, 1000); // warm up stack pools and allocators
-        figure(
-            format!("ping-pong/{w}w"),
-            (2 * pp, "msg"),
-            &mut || janus_pingpong(&rt, pp),
-            "tokio-ct",
-            &mut || ct.block_on(tokio_pingpong(pp)),
-        );
+        figure(format!("ping-pong/{w}w"), (2 * pp, "msg"), &mut || {
+            janus_pingpong(&rt, pp)
+        });
         figure(
             format!("thread-ring-{ring_actors}/{w}w"),
             (hops, "msg"),
             &mut || janus_ring(&rt, ring_actors, hops),
-            "tokio-ct",
-            &mut || ct.block_on(tokio_ring(ring_actors, hops)),
         );
         if workers == 1 && default_workers != 1 {
             continue; // the rest only with the default number of workers
         }
-        figure(
-            format!("ask/{w}w"),
-            (2 * asks, "msg"),
-            &mut || janus_ask(&rt, asks),
-            "tokio-mt",
-            &mut || mt.block_on(async { tokio::spawn(tokio_ask(asks)).await.unwrap_or_default() }),
-        );
-        figure(
-            format!("ask/{w}w"),
-            (2 * asks, "msg"),
-            &mut || janus_ask(&rt, asks),
-            "tokio-ct",
-            &mut || ct.block_on(tokio_ask(asks)),
-        );
+        figure(format!("ask/{w}w"), (2 * asks, "msg"), &mut || {
+            janus_ask(&rt, asks)
+        });
         figure(
             format!("fan-in-{fan_senders}x{}/{w}w", fan / fan_senders),
             (fan, "msg"),
             &mut || janus_fan_in(&rt, fan_senders, fan),
-            "tokio-mt",
-            &mut || mt.block_on(tokio_fan_in(fan_senders, fan)),
-        );
-        figure(
-            format!("fan-in-{fan_senders}x{}/{w}w", fan / fan_senders),
-            (fan, "msg"),
-            &mut || janus_fan_in(&rt, fan_senders, fan),
-            "tokio-ct",
-            &mut || ct.block_on(tokio_fan_in(fan_senders, fan)),
         );
         let sky_name = format!("skynet-{}k-leaves/{w}w", leaves / 1000);
         if sky_name.contains(&filter) {
-            // Reported as seconds (lower is better), per the project's target (< 0.5 s).
-            let j = best(&mut || janus_skynet(&rt, leaves)).as_secs_f64();
-            let t_mt = if only_janus {
-                f64::NAN
-            } else {
-                best(&mut || mt.block_on(tokio_skynet(leaves))).as_secs_f64()
-            };
-            line(&sky_name, "s", "tokio-mt", j, t_mt, false);
-            let t_ct = if only_janus {
-                f64::NAN
-            } else {
-                best(&mut || ct.block_on(tokio_skynet(leaves))).as_secs_f64()
-            };
-            line(&sky_name, "s", "tokio-ct", j, t_ct, false);
+            // Seconds (lower is better), per the project's target (< 0.5 s).
+            line(
+                &sky_name,
+                "s",
+                best(&mut || janus_skynet(&rt, leaves)).as_secs_f64(),
+            );
         }
-        figure(
-            format!("spawn-rate/{w}w"),
-            (spawns, "actor"),
-            &mut || janus_spawn_rate(&rt, spawns as usize),
-            "tokio-mt",
-            &mut || mt.block_on(tokio_spawn_rate(spawns as usize)),
-        );
+        figure(format!("spawn-rate/{w}w"), (spawns, "actor"), &mut || {
+            janus_spawn_rate(&rt, spawns as usize)
+        });
         figure(
             format!("spawn+ask+stop/{w}w"),
             (spawns, "actor"),
             &mut || janus_spawn(&rt, spawns),
-            "tokio-ct",
-            &mut || ct.block_on(tokio_spawn(spawns)),
         );
     }
     let idle_name = format!("idle-memory-{}k", idle_n / 1000);
     if idle_name.contains(&filter) {
-        let j = idle_child("janus", idle_n);
-        let t = if only_janus {
-            f64::NAN
-        } else {
-            idle_child("tokio", idle_n)
-        };
-        line(&idle_name, "B/actor", "tokio-mt", j, t, false);
+        line(&idle_name, "B/actor", idle_child(idle_n));
     }
 }

@@ -10,7 +10,7 @@
 //! `target/release/janusc` (build it first with `cargo build --release -p janusc`). The target
 //! for a release build is 500,000 lines/s for `check`.
 
-mod generate;
+use check_speed::generate;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};

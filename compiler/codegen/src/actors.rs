@@ -11,7 +11,7 @@
 //! `drop_state` does nothing: everything the state refers to lives in the actor's heap, which
 //! the runtime frees in one pass when the actor ends (`spec/values.md` §3).
 
-use std::collections::HashMap;
+use janus_sema::fx::FxMap as HashMap;
 
 use cranelift_codegen::Context;
 use cranelift_codegen::ir::condcodes::IntCC;

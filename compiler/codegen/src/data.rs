@@ -4,7 +4,7 @@
 //! emitted once; recursive types work because a descriptor's id is recorded before its fields
 //! are emitted.
 
-use std::collections::HashMap;
+use janus_sema::fx::FxMap as HashMap;
 
 use cranelift_module::{DataDescription, DataId, FuncId, Module};
 use cranelift_object::ObjectModule;
@@ -78,7 +78,7 @@ pub const TEST_ENTRY_SIZE: usize = 24;
 /// The stack limit (`runtime/src/abi/mod.rs`): every stack compiled code runs on is
 /// `STACK_SIZE` bytes (a power of two) and aligned to it, and compiled code stops
 /// `STACK_RESERVE` bytes above its bottom (see `func::stack_check`).
-pub const STACK_SIZE: i64 = 8 << 20;
+pub const STACK_SIZE: i64 = 16 << 20;
 pub const STACK_RESERVE: i64 = 64 << 10;
 
 /// The functions of one actor descriptor, in `ActorDesc` order.
@@ -144,9 +144,9 @@ impl<'p> DataCx<'p> {
     pub fn new(defs: &'p [janus_sema::info::DefInfo]) -> DataCx<'p> {
         DataCx {
             defs,
-            descs: HashMap::new(),
-            bytes: HashMap::new(),
-            strings: HashMap::new(),
+            descs: HashMap::default(),
+            bytes: HashMap::default(),
+            strings: HashMap::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! function), locals as Cranelift `Variable`s, blocks in reverse post-order (so that every SSA
 //! value is lowered before its uses), and the terminators.
 
-use std::collections::{HashMap, HashSet};
+use janus_sema::fx::{FxMap as HashMap, FxSet as HashSet};
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -317,11 +317,11 @@ pub fn lower_function<'a, 'p, 'b>(
         own,
         vars: Vec::new(),
         state: None,
-        vals: HashMap::new(),
+        vals: HashMap::default(),
         blocks: Vec::new(),
-        consumed: HashSet::new(),
-        funcs: HashMap::new(),
-        gvs: HashMap::new(),
+        consumed: HashSet::default(),
+        funcs: HashMap::default(),
+        gvs: HashMap::default(),
     };
     // Locals: void ones get an i64 placeholder (never read).
     for l in 0..f.locals.len() {
@@ -547,7 +547,7 @@ fn lower_term(cx: &mut Cx, term: &Term) -> Result<(), CodegenError> {
                 (1u128 << bits) - 1
             };
             let mut sw = Switch::new();
-            let mut used = HashSet::new();
+            let mut used = HashSet::default();
             for (k, target) in cases {
                 let key = (*k as u128) & mask;
                 if used.insert(key) {

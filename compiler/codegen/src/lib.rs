@@ -9,7 +9,8 @@
 //! `inst.rs` (one small function per IR operation), `actors.rs` (actor descriptors and the
 //! wrappers the runtime calls), `messaging.rs` (spawn, send, ask, reply), `places.rs` (loads and stores through
 //! fields and indexes), `builtins.rs` (the closed list of built-ins), `owner.rs` (which values
-//! need a reference count at their consuming use).
+//! need a reference count at their consuming use), `parallel.rs` (Cranelift's back end on
+//! every core).
 
 mod actors;
 mod builtins;
@@ -19,6 +20,7 @@ mod inst;
 mod messaging;
 mod module;
 mod owner;
+mod parallel;
 mod places;
 mod rt;
 mod types;

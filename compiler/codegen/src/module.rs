@@ -66,6 +66,17 @@ fn make_isa(opts: &Options) -> Result<isa::OwnedTargetIsa, CodegenError> {
         "opt_level",
         if opts.optimize { "speed" } else { "none" },
     )?;
+    // Debug builds favour compile speed: the single-pass register allocator is several times
+    // faster than the backtracking one (which `--release` keeps for better code).
+    set(
+        &mut flags,
+        "regalloc_algorithm",
+        if opts.optimize {
+            "backtracking"
+        } else {
+            "single_pass"
+        },
+    )?;
     set(&mut flags, "is_pic", "true")?;
     set(&mut flags, "preserve_frame_pointers", "true")?;
     set(&mut flags, "unwind_info", "false")?;
@@ -122,7 +133,11 @@ pub fn compile(
 ) -> Result<Vec<u8>, CodegenError> {
     // Lowering below trusts the IR's invariants (values defined before use, locals and
     // targets in range): check them, so that a bug upstream is an error, never a crash.
+    let t_verify = std::time::Instant::now();
     let problems = janus_ir::verify(prog);
+    if std::env::var_os("JANUS_CG_TIMINGS").is_some() {
+        eprintln!("codegen: IR verifier {:?}", t_verify.elapsed());
+    }
     if let Some(first) = problems.first() {
         return Err(CodegenError::new(format!(
             "internal compiler error: invalid IR ({} problems), first: {first}",
@@ -178,6 +193,8 @@ pub fn compile(
     };
     let mut ctx = Context::new();
     let mut fctx = FunctionBuilderContext::new();
+    let mut lowered_fns = Vec::new();
+    let t0 = std::time::Instant::now();
     for (i, f) in prog.functions.iter().enumerate() {
         let Some(id) = fids[i] else { continue };
         m.clear_context(&mut ctx);
@@ -197,9 +214,16 @@ pub fn compile(
             trap_body(&mut m, &mut ctx, &mut fctx, id);
             continue;
         }
-        m.define_function(id, &mut ctx).map_err(|e| {
-            CodegenError::new(format!("in `{}`: code generation failed: {e:?}", f.name))
-        })?;
+        lowered_fns.push(crate::parallel::Lowered {
+            id,
+            name: f.name.clone(),
+            func: std::mem::replace(&mut ctx.func, cranelift_codegen::ir::Function::new()),
+        });
+    }
+    let t_lower = t0.elapsed();
+    crate::parallel::define_all(&mut m, lowered_fns)?;
+    if std::env::var_os("JANUS_CG_TIMINGS").is_some() {
+        eprintln!("codegen: lowering {:?}, back end {:?}", t_lower, t0.elapsed() - t_lower);
     }
 
     crate::actors::define(

@@ -20,7 +20,7 @@
 //! into a variable (or a struct field of one) releases the value it overwrites unless a value
 //! read from that variable earlier in the block is still used after it.
 
-use std::collections::{HashMap, HashSet};
+use janus_sema::fx::{FxMap as HashMap, FxSet as HashSet};
 
 use janus_ir::ir::{BlockId, Function, Op, Operand, Term, ValueId};
 
@@ -81,11 +81,11 @@ fn is_fresh(op: &Op) -> bool {
 }
 
 pub fn analyze(f: &Function) -> Ownership {
-    let mut fresh = HashSet::new();
-    let mut def_block: HashMap<ValueId, BlockId> = HashMap::new();
-    let mut root: HashMap<ValueId, ValueId> = HashMap::new();
-    let mut loads = HashSet::new();
-    let mut state_loads = HashSet::new();
+    let mut fresh = HashSet::default();
+    let mut def_block: HashMap<ValueId, BlockId> = HashMap::default();
+    let mut root: HashMap<ValueId, ValueId> = HashMap::default();
+    let mut loads = HashSet::default();
+    let mut state_loads = HashSet::default();
     let calls = f
         .blocks
         .iter()
@@ -162,7 +162,7 @@ fn overwrites(
     root: &HashMap<ValueId, ValueId>,
     retained: &HashSet<ValueId>,
 ) -> HashSet<(BlockId, usize)> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for (bi, b) in f.blocks.iter().enumerate() {
         // Loads of each local in this block (their values borrow from it).
         let mut loads: Vec<(usize, janus_ir::ir::LocalId, ValueId)> = Vec::new();
@@ -233,10 +233,10 @@ fn releases(
     let n = f.blocks.len();
     // Roots that are never released: consumed somewhere, or used by a terminator that hands a
     // value on (`ret`, `crash`: the retain of the returned value comes after the releases).
-    let mut keep: HashSet<ValueId> = HashSet::new();
+    let mut keep: HashSet<ValueId> = HashSet::default();
     // Per block: roots used (with the index of the last using instruction; `usize::MAX` for
     // the terminator) and roots defined.
-    let mut uses: Vec<HashMap<ValueId, usize>> = vec![HashMap::new(); n];
+    let mut uses: Vec<HashMap<ValueId, usize>> = vec![HashMap::default(); n];
     let mut defs: Vec<Vec<(usize, ValueId)>> = vec![Vec::new(); n];
     for (bi, b) in f.blocks.iter().enumerate() {
         for (ii, inst) in b.insts.iter().enumerate() {
@@ -280,13 +280,13 @@ fn releases(
                 .collect()
         })
         .collect();
-    let mut live_in: Vec<HashSet<ValueId>> = vec![HashSet::new(); n];
-    let mut live_out: Vec<HashSet<ValueId>> = vec![HashSet::new(); n];
+    let mut live_in: Vec<HashSet<ValueId>> = vec![HashSet::default(); n];
+    let mut live_out: Vec<HashSet<ValueId>> = vec![HashSet::default(); n];
     let mut changed = true;
     while changed {
         changed = false;
         for bi in (0..n).rev() {
-            let mut out = HashSet::new();
+            let mut out = HashSet::default();
             for s in &succ[bi] {
                 out.extend(live_in[*s].iter().copied());
             }
@@ -307,7 +307,7 @@ fn releases(
         }
     }
     // Predecessor blocks (for values that die on an edge).
-    let mut preds: Vec<HashSet<usize>> = vec![HashSet::new(); n];
+    let mut preds: Vec<HashSet<usize>> = vec![HashSet::default(); n];
     for (bi, ss) in succ.iter().enumerate() {
         for s in ss {
             preds[*s].insert(bi);
@@ -319,8 +319,8 @@ fn releases(
         .map(|d| d.1)
         .filter(|d| !keep.contains(d))
         .collect();
-    let mut after: HashMap<BlockId, Vec<(usize, ValueId)>> = HashMap::new();
-    let mut at_start: HashMap<BlockId, Vec<ValueId>> = HashMap::new();
+    let mut after: HashMap<BlockId, Vec<(usize, ValueId)>> = HashMap::default();
+    let mut at_start: HashMap<BlockId, Vec<ValueId>> = HashMap::default();
     for bi in 0..n {
         let here = BlockId(bi as u32);
         // Dies inside this block: after its last use here, or at its definition if unused.

@@ -2,7 +2,7 @@
 //! (`runtime/src/abi/exports.rs`, `janus_rt_*`) and the helpers of `runtime/src/entry.rs`
 //! (`janus_cg_*`). Each is declared as an import the first time a function uses it.
 
-use std::collections::HashMap;
+use janus_sema::fx::FxMap as HashMap;
 
 use cranelift_codegen::ir::{AbiParam, Signature, Type, types};
 use cranelift_module::{FuncId, Linkage, Module};

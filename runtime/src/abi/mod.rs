@@ -23,7 +23,7 @@ pub static janus_rt_abi_v1: u32 = ABI_VERSION;
 /// actors, `janus_rt_run_tests`' tests): a power of two, and each stack's usable region is
 /// aligned to it (`crate::stack::AlignedStack`). Compiled code relies on both: for its stack
 /// pointer `sp`, `sp & (COMPILED_STACK_SIZE - 1)` is the number of bytes left below `sp`.
-pub const COMPILED_STACK_SIZE: usize = 8 << 20;
+pub const COMPILED_STACK_SIZE: usize = 16 << 20;
 
 /// The bytes at the bottom of a stack that compiled code leaves to the runtime: a compiled
 /// function whose frame leaves less than this (`sp & (COMPILED_STACK_SIZE - 1) < STACK_RESERVE`)
