@@ -42,7 +42,7 @@ use crate::sched::{self, Waker};
 
 /// The lock-protected part of an actor (see the module doc).
 pub(crate) struct Mailbox {
-    queue: VecDeque<Payload>,
+    queue: MsgQueue,
     waiters: VecDeque<Arc<PendingSend>>,
     pub(crate) exit_hook: Option<ExitHook>,
     capacity: u32,
@@ -73,7 +73,7 @@ pub(crate) enum Popped {
 impl Mailbox {
     pub(crate) fn new(capacity: u32) -> Mailbox {
         Mailbox {
-            queue: VecDeque::new(),
+            queue: MsgQueue::default(),
             waiters: VecDeque::new(),
             exit_hook: None,
             capacity: capacity.max(1),
@@ -169,7 +169,7 @@ impl Mailbox {
     pub(crate) fn kill(
         &mut self,
     ) -> (
-        VecDeque<Payload>,
+        MsgQueue,
         VecDeque<Arc<PendingSend>>,
         Option<ExitHook>,
         bool,
@@ -304,5 +304,38 @@ pub(crate) fn send(target: &Arc<Actor>, msg: Payload, deadline: Option<Instant>)
             }
         }
         coro::wait(deadline);
+    }
+}
+
+/// The queued messages: the oldest in an inline slot, the rest in a ring buffer allocated only
+/// when two or more wait at once. Most mailboxes hold at most one message at a time (a
+/// request, a ping, a token), so an actor that has drained its mailbox keeps no buffer: an
+/// idle actor costs no queue memory however many messages it has handled.
+#[derive(Default)]
+pub(crate) struct MsgQueue {
+    first: Option<Payload>,
+    rest: VecDeque<Payload>,
+}
+
+impl MsgQueue {
+    pub(crate) fn push_back(&mut self, p: Payload) {
+        // The inline slot holds the oldest message, so it takes one only when nothing waits.
+        if self.first.is_none() && self.rest.is_empty() {
+            self.first = Some(p);
+        } else {
+            self.rest.push_back(p);
+        }
+    }
+
+    pub(crate) fn pop_front(&mut self) -> Option<Payload> {
+        self.first.take().or_else(|| self.rest.pop_front())
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.first.is_none() && self.rest.is_empty()
     }
 }
