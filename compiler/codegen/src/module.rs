@@ -145,6 +145,7 @@ pub fn compile(
         )));
     }
     let isa = make_isa(opts)?;
+    let backend_isa = isa.clone();
     let builder =
         ObjectBuilder::new(isa, "janus", default_libcall_names()).map_err(|e| err("object", e))?;
     let mut m = ObjectModule::new(builder);
@@ -193,37 +194,37 @@ pub fn compile(
     };
     let mut ctx = Context::new();
     let mut fctx = FunctionBuilderContext::new();
-    let mut lowered_fns = Vec::new();
     let t0 = std::time::Instant::now();
-    for (i, f) in prog.functions.iter().enumerate() {
-        let Some(id) = fids[i] else { continue };
-        m.clear_context(&mut ctx);
-        ctx.func.signature = m.declarations().get_function_decl(id).signature.clone();
-        ctx.func.name = UserFuncName::user(0, i as u32);
-        let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-        let lowered =
-            crate::func::lower_function(
+    let codes = crate::parallel::pipeline(backend_isa, |submit| {
+        for (i, f) in prog.functions.iter().enumerate() {
+            let Some(id) = fids[i] else { continue };
+            m.clear_context(&mut ctx);
+            ctx.func.signature = m.declarations().get_function_decl(id).signature.clone();
+            ctx.func.name = UserFuncName::user(0, i as u32);
+            let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+            let lowered = crate::func::lower_function(
                 &mut m, &mut data, &mut rt, &actors, &fids, prog, f, b, locate,
             );
-        if let Err(e) = lowered {
-            if !opts.skip_unsupported {
-                return Err(CodegenError::new(format!("in `{}`: {}", f.name, e.message)));
+            if let Err(e) = lowered {
+                if !opts.skip_unsupported {
+                    return Err(CodegenError::new(format!("in `{}`: {}", f.name, e.message)));
+                }
+                // The aborted builder left its context half-used: start a clean one.
+                fctx = FunctionBuilderContext::new();
+                trap_body(&mut m, &mut ctx, &mut fctx, id);
+                continue;
             }
-            // The aborted builder left its context half-used: start a clean one.
-            fctx = FunctionBuilderContext::new();
-            trap_body(&mut m, &mut ctx, &mut fctx, id);
-            continue;
+            submit(crate::parallel::Lowered {
+                id,
+                name: f.name.clone(),
+                func: std::mem::replace(&mut ctx.func, cranelift_codegen::ir::Function::new()),
+            });
         }
-        lowered_fns.push(crate::parallel::Lowered {
-            id,
-            name: f.name.clone(),
-            func: std::mem::replace(&mut ctx.func, cranelift_codegen::ir::Function::new()),
-        });
-    }
-    let t_lower = t0.elapsed();
-    crate::parallel::define_all(&mut m, lowered_fns)?;
+        Ok(())
+    })?;
+    crate::parallel::define_all(&mut m, codes)?;
     if std::env::var_os("JANUS_CG_TIMINGS").is_some() {
-        eprintln!("codegen: lowering {:?}, back end {:?}", t_lower, t0.elapsed() - t_lower);
+        eprintln!("codegen: lowering and back end {:?}", t0.elapsed());
     }
 
     crate::actors::define(
@@ -277,10 +278,15 @@ pub fn compile(
     };
     c_main(&mut m, &mut rt, start, &mut ctx, &mut fctx)?;
     abi_reference(&mut m)?;
+    let t_emit = std::time::Instant::now();
     let product = m.finish();
-    product
+    let bytes = product
         .emit()
-        .map_err(|e| err("cannot write the object file", e))
+        .map_err(|e| err("cannot write the object file", e));
+    if std::env::var_os("JANUS_CG_TIMINGS").is_some() {
+        eprintln!("codegen: object emission {:?}", t_emit.elapsed());
+    }
+    bytes
 }
 
 /// Replaces a function's body with a trap (see `Options::skip_unsupported`).
