@@ -183,9 +183,11 @@ fn start<'b>(
     Ok((id, b))
 }
 
-fn finish(m: &mut ObjectModule, ctx: &mut Context, id: FuncId) -> Result<(), CodegenError> {
-    m.define_function(id, ctx)
-        .map_err(|e| CodegenError::new(format!("actor wrapper: {e:?}")))
+/// Defines wrapper `id`, built and finalized in `c`.
+fn define_wrapper(w: &mut Wcx<'_, '_>, c: &mut Fcx<'_>, id: FuncId) -> Result<FuncId, CodegenError> {
+    w.m.define_function(id, c.ctx)
+        .map_err(|e| CodegenError::new(format!("actor wrapper: {e:?}")))?;
+    Ok(id)
 }
 
 /// Calls IR function `f` with the state block at `offset` slots (when it has state) and
@@ -291,8 +293,7 @@ fn init_wrapper(
     b.ins().return_(&[]);
     b.seal_all_blocks();
     b.finalize(w.m.target_config());
-    finish(w.m, c.ctx, id)?;
-    Ok(id)
+    define_wrapper(w, c, id)
 }
 
 /// The types of actor `d`'s start arguments.
@@ -350,8 +351,7 @@ fn handle_wrapper(
     b.ins().return_(&[]);
     b.seal_all_blocks();
     b.finalize(w.m.target_config());
-    finish(w.m, c.ctx, id)?;
-    Ok(id)
+    define_wrapper(w, c, id)
 }
 
 /// The protocol a `receive` function takes (its parameter's type).
@@ -402,8 +402,7 @@ fn hook_wrapper(
     b.ins().return_(&[]);
     b.seal_all_blocks();
     b.finalize(w.m.target_config());
-    finish(w.m, c.ctx, id)?;
-    Ok(id)
+    define_wrapper(w, c, id)
 }
 
 /// `after_ns(state) -> i64`: the `after` duration in nanoseconds (a `Duration` is already
@@ -425,6 +424,5 @@ fn after_ns_wrapper(
     b.ins().return_(&[ns]);
     b.seal_all_blocks();
     b.finalize(w.m.target_config());
-    finish(w.m, c.ctx, id)?;
-    Ok(id)
+    define_wrapper(w, c, id)
 }

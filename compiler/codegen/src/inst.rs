@@ -342,6 +342,11 @@ fn call(cx: &mut Cx, f: janus_ir::ir::FuncId, args: &[ValueId]) -> Result<CV, Co
 fn aggregate(cx: &mut Cx, inst: &Inst, vs: &[ValueId]) -> Result<Value, CodegenError> {
     let t = dest_ty(cx, inst);
     let d = cx.desc(&t)?;
+    new_struct(cx, d, vs)
+}
+
+/// A new struct or tuple object of descriptor `d` whose slots take over `vs`.
+pub fn new_struct(cx: &mut Cx, d: Value, vs: &[ValueId]) -> Result<Value, CodegenError> {
     let n = cx.iconst(vs.len() as i64);
     let obj = cx.call_rt1("janus_cg_struct_new", &[d, n])?;
     for (i, v) in vs.iter().enumerate() {

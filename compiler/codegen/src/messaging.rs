@@ -14,7 +14,7 @@ use janus_syntax::ast::ActorKind;
 
 use crate::CodegenError;
 use crate::actors::{actor_kind, arg_types};
-use crate::data::{ENUM_FIELDS, HEADER};
+use crate::data::ENUM_FIELDS;
 use crate::func::{CV, Cx};
 use crate::inst::dest_ty;
 
@@ -46,15 +46,7 @@ pub fn spawn(
     let tuple = if args.is_empty() {
         cx.iconst(0)
     } else {
-        let n = cx.iconst(args.len() as i64);
-        let obj = cx.call_rt1("janus_cg_struct_new", &[td, n])?;
-        for (i, v) in args.iter().enumerate() {
-            let _ = cx.consume(*v)?;
-            let s = cx.slot(*v)?;
-            cx.b.ins()
-                .store(MemFlagsData::trusted(), s, obj, HEADER + 8 * i as i32);
-        }
-        obj
+        crate::inst::new_struct(cx, td, args)?
     };
     let rd = cx.desc(&dest_ty(cx, inst))?;
     let loc = cx.loc(inst.span)?;
