@@ -1,9 +1,10 @@
 //! The actor operations of the ABI (`spec/abi.md` §6, "Actors"): `spawn`, `send`, `ask`,
 //! `reply.send`, `self`, `stop()`, and the adoption of a message by its receiver. Each wraps
 //! one call of the raw runtime layer (`RawActorRef`, `reply_channel`, `spawn_raw_here`) around
-//! the value model's message boxes: a sent value is deep-copied into a fresh message heap
-//! (`MessageBox::copy_of`), and the receiver adopts that heap into its own in O(1)
-//! (`janus_rt_msg_adopt`). Compiled code never sees a `Payload`, only values and descriptors.
+//! the value model's payloads: a sent value is taken from the sender — moved when the sender
+//! alone holds it, deep-copied into a message heap otherwise (`MessageBox::take`) — and the
+//! receiver adopts it into its own heap (`janus_rt_msg_adopt`). Compiled code never sees a
+//! `Payload`, only values and descriptors.
 #![allow(clippy::missing_safety_doc)]
 
 use std::time::Duration;
@@ -17,8 +18,8 @@ use crate::values::handles::{actor_ref_borrow, new_actor_ref, new_reply, reply_b
 use crate::values::heap::with_current;
 use crate::values::obj::*;
 
-/// A sent value given up by the sender (one reference taken): moved when it is one object
-/// the sender alone holds (the usual message), else copied (`MessageBox::take`).
+/// A sent value given up by the sender (one reference taken): moved when the sender alone
+/// holds its objects (the usual message), else copied (`MessageBox::take`).
 fn taken(v: Value, desc: *const TypeDesc) -> crate::Payload {
     MessageBox::take(v, ds(desc))
 }
