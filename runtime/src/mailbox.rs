@@ -43,7 +43,7 @@ use crate::sched::{self, Waker};
 /// The lock-protected part of an actor (see the module doc).
 pub(crate) struct Mailbox {
     queue: MsgQueue,
-    waiters: VecDeque<Arc<PendingSend>>,
+    waiters: LazyDeque<Arc<PendingSend>>,
     pub(crate) exit_hook: Option<ExitHook>,
     capacity: u32,
     /// Bumped each time an `after` timer is armed; a firing timer with an older epoch is stale.
@@ -74,7 +74,7 @@ impl Mailbox {
     pub(crate) fn new(capacity: u32) -> Mailbox {
         Mailbox {
             queue: MsgQueue::default(),
-            waiters: VecDeque::new(),
+            waiters: LazyDeque::default(),
             exit_hook: None,
             capacity: capacity.max(1),
             after_epoch: 0,
@@ -177,7 +177,7 @@ impl Mailbox {
         self.dead = true;
         (
             std::mem::take(&mut self.queue),
-            std::mem::take(&mut self.waiters),
+            self.waiters.take(),
             self.exit_hook.take(),
             self.quiet,
         )
@@ -314,7 +314,7 @@ pub(crate) fn send(target: &Arc<Actor>, msg: Payload, deadline: Option<Instant>)
 #[derive(Default)]
 pub(crate) struct MsgQueue {
     first: Option<Payload>,
-    rest: VecDeque<Payload>,
+    rest: LazyDeque<Payload>,
 }
 
 impl MsgQueue {
@@ -337,5 +337,38 @@ impl MsgQueue {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.first.is_none() && self.rest.is_empty()
+    }
+}
+
+/// A ring buffer whose header is allocated on first use: the queues an idle actor rarely
+/// needs (the overflow of its mailbox, its blocked senders) cost one pointer until then.
+pub(crate) struct LazyDeque<T>(Option<Box<VecDeque<T>>>);
+
+impl<T> Default for LazyDeque<T> {
+    fn default() -> Self {
+        LazyDeque(None)
+    }
+}
+
+impl<T> LazyDeque<T> {
+    pub(crate) fn push_back(&mut self, v: T) {
+        self.0.get_or_insert_with(Box::default).push_back(v);
+    }
+
+    pub(crate) fn pop_front(&mut self) -> Option<T> {
+        self.0.as_mut()?.pop_front()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |d| d.len())
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Everything queued, leaving this empty.
+    pub(crate) fn take(&mut self) -> VecDeque<T> {
+        self.0.take().map(|b| *b).unwrap_or_default()
     }
 }
