@@ -103,6 +103,11 @@ pub struct Exit {
 /// an actor, use `RawActorRef::send_system` (never waits).
 pub type ExitHook = Box<dyn FnOnce(&Exit) + Send>;
 
+/// Called once, inside the actor's first turn, right after its `on start` returned (not when
+/// `init` or `on start` crashed: the hook is then dropped unrun). Supervisors use it to start
+/// their children one at a time. It must not block (it runs on the actor's coroutine stack).
+pub type StartHook = Box<dyn FnOnce() + Send>;
+
 /// The turn-owner's view of an actor. Only the holder of the scheduling token touches it.
 pub(crate) struct RunCell {
     pub(crate) state: Cell<*mut u8>,
@@ -114,6 +119,9 @@ pub(crate) struct RunCell {
     pub(crate) finalized: Cell<bool>,
     /// Generation of the current suspension; resume events with another value are stale.
     pub(crate) wait_gen: Cell<u64>,
+    /// Run once after `on start` (see `StartHook`); set at spawn, before the first turn.
+    /// Boxed twice so that it costs every actor one word, not two.
+    pub(crate) start_hook: Cell<Option<Box<StartHook>>>,
     /// The actor's value heap: current on the worker thread while its turns run (set around
     /// every resume, see `sched::worker::drive` and `coro::new_runner`), freed when the actor
     /// ends (`release_owned`). 8 bytes and no allocation until the first object.
@@ -160,6 +168,7 @@ impl Actor {
                 stop: Cell::new(false),
                 finalized: Cell::new(false),
                 wait_gen: Cell::new(0),
+                start_hook: Cell::new(None),
                 heap: Heap::new(),
             },
         }
@@ -193,6 +202,7 @@ impl Actor {
         with_ending(|| {
             drop(self.run.current.take());
             drop(self.run.args.take());
+            drop(self.run.start_hook.take()); // never ran: init or on start crashed
             let state = self.run.state.replace(std::ptr::null_mut());
             if !state.is_null() && self.run.started.get() {
                 // SAFETY: `started` is set only after `init` filled the state, and the pointer is

@@ -172,6 +172,10 @@ fn run_turn(actor: &Actor, batch: usize) -> TurnEnd {
             // SAFETY: the state is initialized; this turn owns it.
             unsafe { on_start(state) };
         }
+        // Supervision: tell whoever waits that `on start` finished (see `StartHook`).
+        if let Some(hook) = run.start_hook.take() {
+            hook();
+        }
     }
     let state = run.state.get();
     let mut handled = 0;

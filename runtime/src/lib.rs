@@ -16,6 +16,7 @@ mod mailbox;
 mod payload;
 mod sched;
 pub mod stack;
+pub mod supervise;
 mod timer;
 mod typed;
 pub mod values;
@@ -28,7 +29,9 @@ use std::thread::JoinHandle;
 use crossbeam_deque::{Injector, Worker};
 use parking_lot::Mutex;
 
-pub use actor::{Actor, ActorDesc, CrashInfo, Exit, ExitHook, ExitReason, RawActorRef};
+pub use actor::{
+    Actor, ActorDesc, CrashInfo, Exit, ExitHook, ExitReason, RawActorRef, StartHook,
+};
 pub use ask::{AskError, AskHandle, DEFAULT_ASK_TIMEOUT, DoubleReply, RawReply, reply_channel};
 pub use coro::{in_actor, sleep, stop};
 pub use crash::{
@@ -36,9 +39,19 @@ pub use crash::{
     stderr_reporter,
 };
 pub use payload::{Payload, PayloadVTable};
+pub use supervise::{
+    ChildSpec, Stable, StableRef, Supervisor, SupervisorSpec, spawn_supervisor,
+    spawn_supervisor_here, spawn_supervisor_with,
+};
 pub use typed::{ActorRef, Behavior, FnActor, Reply, desc_of};
 
 use sched::{Shared, WorkerShared};
+
+/// Every allocation of a program that links the runtime (actor cells, payloads, queues, and
+/// the value heaps through `values::heap`) comes from mimalloc: actors allocate on one worker
+/// and free on another all the time, which glibc's allocator serializes on arena locks.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Runtime settings.
 #[derive(Clone)]
@@ -54,6 +67,9 @@ pub struct Config {
     pub batch: usize,
     /// Where crash reports of non-main actors go (default: one line on stderr).
     pub crash_reporter: CrashReporter,
+    /// Where supervisor restart and escalation events go after their `tracing` event (default:
+    /// one line on stderr unless a global `tracing` subscriber is installed).
+    pub supervisor_reporter: supervise::SupervisorReporter,
 }
 
 impl Default for Config {
@@ -64,6 +80,7 @@ impl Default for Config {
             stack_pool_max: 64,
             batch: 64,
             crash_reporter: stderr_reporter(),
+            supervisor_reporter: supervise::stderr_supervisor_reporter(),
         }
     }
 }
@@ -238,7 +255,22 @@ fn spawn_in(
     quiet: bool,
     hook: Option<ExitHook>,
 ) -> RawActorRef {
+    spawn_hooked(rt, desc, args, quiet, None, hook)
+}
+
+/// `spawn_in` with a start hook too (supervision: `supervise/runner.rs`). Both hooks are in
+/// place before the actor's first turn can run, so neither event can be missed.
+pub(crate) fn spawn_hooked(
+    rt: &Arc<Shared>,
+    desc: &'static ActorDesc,
+    args: Option<Payload>,
+    quiet: bool,
+    start: Option<StartHook>,
+    hook: Option<ExitHook>,
+) -> RawActorRef {
     let actor = Arc::new(Actor::new(rt.next_actor_id(), desc, rt.clone(), args));
+    // Before `schedule`: nobody else can see the actor yet (the queue push publishes it).
+    actor.run.start_hook.set(start.map(Box::new));
     {
         let mut mb = actor.mb.lock();
         mb.scheduled = true; // the first turn (init + on start) owns the token

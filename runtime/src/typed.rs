@@ -238,6 +238,16 @@ impl<T> Clone for Reply<T> {
     }
 }
 
+impl<T> Reply<T> {
+    /// Wraps a raw reply copy (the caller promises the asker expects a `T`).
+    pub(crate) fn from_raw_reply(raw: RawReply) -> Reply<T> {
+        Reply {
+            raw,
+            _t: PhantomData,
+        }
+    }
+}
+
 impl<T: Send + 'static> Reply<T> {
     /// Answers. A second answer crashes the calling actor ("reply sent twice"); on a plain
     /// thread it panics.
