@@ -21,9 +21,9 @@ use std::time::{Duration, Instant};
 
 use corosensei::{Coroutine, Yielder};
 
-use crate::payload::Payload;
 use crate::actor::{Actor, CrashInfo};
 use crate::mailbox::Popped;
+use crate::payload::Payload;
 use crate::sched::{self, Waker, worker};
 use crate::stack::AlignedStack;
 use crate::values::heap;

@@ -244,7 +244,9 @@ pub unsafe extern "C" fn janus_cg_list_slot(slot: *mut Value, i: i64, loc: Value
 pub unsafe extern "C" fn janus_cg_map_entry_at(m: Value, i: i64, tuple: *const TypeDesc) -> Value {
     guard(0, || {
         // SAFETY: a live map or set.
-        let found = usize::try_from(i).ok().and_then(|i| unsafe { map::entry_at(m, i) });
+        let found = usize::try_from(i)
+            .ok()
+            .and_then(|i| unsafe { map::entry_at(m, i) });
         let Some((key, val)) = found else {
             return Err(format!("iteration index {i} out of bounds"));
         };

@@ -7,11 +7,11 @@
 //! See `spec/runtime.md` for the semantics and the measured figures.
 
 pub mod abi;
-pub mod entry;
 mod actor;
 mod ask;
 mod coro;
 mod crash;
+pub mod entry;
 mod mailbox;
 mod payload;
 mod sched;
@@ -29,9 +29,7 @@ use std::thread::JoinHandle;
 use crossbeam_deque::{Injector, Worker};
 use parking_lot::Mutex;
 
-pub use actor::{
-    Actor, ActorDesc, CrashInfo, Exit, ExitHook, ExitReason, RawActorRef, StartHook,
-};
+pub use actor::{Actor, ActorDesc, CrashInfo, Exit, ExitHook, ExitReason, RawActorRef, StartHook};
 pub use ask::{AskError, AskHandle, DEFAULT_ASK_TIMEOUT, DoubleReply, RawReply, reply_channel};
 pub use coro::{in_actor, sleep, stop};
 pub use crash::{

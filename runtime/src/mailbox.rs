@@ -168,12 +168,7 @@ impl Mailbox {
     /// Marks the actor dead and takes everything that must be dropped or woken.
     pub(crate) fn kill(
         &mut self,
-    ) -> (
-        MsgQueue,
-        VecDeque<Arc<PendingSend>>,
-        Option<ExitHook>,
-        bool,
-    ) {
+    ) -> (MsgQueue, VecDeque<Arc<PendingSend>>, Option<ExitHook>, bool) {
         self.dead = true;
         (
             std::mem::take(&mut self.queue),

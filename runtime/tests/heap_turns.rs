@@ -35,10 +35,13 @@ fn alloc_into_current(kept: &mut Vec<u64>, n: usize) {
 type Report = Reply<(usize, usize)>;
 
 fn allocator(rt: &janus_runtime::Runtime) -> ActorRef<(usize, Report)> {
-    rt.spawn_fn(Vec::new(), |kept: &mut Vec<u64>, m: &mut (usize, Report)| {
-        alloc_into_current(kept, m.0);
-        m.1.send(here());
-    })
+    rt.spawn_fn(
+        Vec::new(),
+        |kept: &mut Vec<u64>, m: &mut (usize, Report)| {
+            alloc_into_current(kept, m.0);
+            m.1.send(here());
+        },
+    )
 }
 
 #[test]
@@ -52,7 +55,11 @@ fn a_handlers_objects_land_in_its_actors_heap() {
     assert_ne!(ha, hb, "two actors share a heap");
     assert_eq!(ha, ha2, "an actor's heap changed between turns");
     assert_eq!((na, nb, na2), (10, 7, 15), "objects counted per heap");
-    assert_ne!(ha, heap::current() as usize, "a turn used the caller's heap");
+    assert_ne!(
+        ha,
+        heap::current() as usize,
+        "a turn used the caller's heap"
+    );
     // `main` (block_on) has its own heap too, distinct from the workers' fallback heaps.
     let (hm, nm) = rt
         .block_on(|| {
@@ -100,7 +107,11 @@ fn a_crash_frees_everything_its_frames_still_referenced() {
     assert_eq!(rt.live_actors(), 2);
     doomed.send(());
     assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(true));
-    assert_eq!(seen.1.load(Ordering::SeqCst), 501, "objects before the crash");
+    assert_eq!(
+        seen.1.load(Ordering::SeqCst),
+        501,
+        "objects before the crash"
+    );
     let h = seen.0.load(Ordering::SeqCst) as *const Heap;
     // SAFETY: `doomed` keeps the actor's cell (and so its heap) alive; the exit hook ran after
     // the heap was freed and the channel orders that before this read; nothing touches it now.
@@ -222,7 +233,11 @@ fn chained_turns_allocate_into_their_own_heaps() {
     }
     ring[0].send(Hop::Go(3000));
     assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok(()));
-    assert_eq!(wrong.load(Ordering::SeqCst), 0, "turns allocated outside their heaps");
+    assert_eq!(
+        wrong.load(Ordering::SeqCst),
+        0,
+        "turns allocated outside their heaps"
+    );
     // Break the ring so the actors can be collected.
     drop(ring);
 }
@@ -242,7 +257,10 @@ fn hundred_thousand_allocate_and_crash_cycles_keep_memory_flat() {
                 let hr = unsafe { &*h };
                 let mut live = [0u64; 16];
                 for (k, slot) in live.iter_mut().enumerate() {
-                    *slot = s(hr, &format!("a string long enough to need its own buffer {k}"));
+                    *slot = s(
+                        hr,
+                        &format!("a string long enough to need its own buffer {k}"),
+                    );
                 }
                 let l = list(hr, ld, &[s(hr, "x"), s(hr, "y"), s(hr, "z")]);
                 std::hint::black_box((&live, l));

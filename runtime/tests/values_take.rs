@@ -20,7 +20,11 @@ fn a_value_the_sender_alone_holds_moves_without_a_copy() {
     let rec = strukt(&from, t.record, &[name, at, tags, 0]);
     assert_eq!(from.object_count(), 4);
     let p = MessageBox::take(rec, t.record.get());
-    assert_eq!(from.object_count(), 0, "every object left the sender's heap");
+    assert_eq!(
+        from.object_count(),
+        0,
+        "every object left the sender's heap"
+    );
     let v = MessageBox::adopt_payload(p, &to);
     assert_eq!(v, rec, "the same object arrives: nothing was copied");
     assert_eq!(to.object_count(), 4);
@@ -43,7 +47,11 @@ fn a_shared_value_is_copied_and_the_senders_reference_released() {
     // The sender keeps the point elsewhere too: moving would take it from under that holder.
     janus_runtime::values::retain(at, t.point.get());
     let p = MessageBox::take(rec, t.record.get());
-    assert_eq!(from.object_count(), 1, "only the point the sender still holds remains");
+    assert_eq!(
+        from.object_count(),
+        1,
+        "only the point the sender still holds remains"
+    );
     assert_eq!(rc_of(at), 1);
     let v = MessageBox::adopt_payload(p, &to);
     assert_ne!(v, rec);

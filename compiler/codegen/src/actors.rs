@@ -38,6 +38,8 @@ use crate::types::{clif, counted, from_slot};
 #[derive(Default)]
 pub struct Actors {
     pub descs: HashMap<DefId, DataId>,
+    /// Supervisor descriptors (`SupDesc`, see `supervisors.rs`).
+    pub sups: HashMap<DefId, DataId>,
 }
 
 /// The kind (actor, grain, behavior) of actor-like declaration `d`, if it is one.
@@ -60,6 +62,12 @@ pub fn declare(m: &mut ObjectModule, prog: &ir::Program) -> Result<Actors, Codeg
             .declare_anonymous_data(false, false)
             .map_err(|e| CodegenError::new(format!("cannot declare an actor descriptor: {e}")))?;
         out.descs.insert(plan.def, id);
+    }
+    for plan in &prog.supervisors {
+        let id = m.declare_anonymous_data(false, false).map_err(|e| {
+            CodegenError::new(format!("cannot declare a supervisor descriptor: {e}"))
+        })?;
+        out.sups.insert(plan.def, id);
     }
     Ok(out)
 }
@@ -165,14 +173,15 @@ fn start<'b>(
     ret: Option<types::Type>,
 ) -> Result<(FuncId, FunctionBuilder<'b>), CodegenError> {
     let mut sig: Signature = w.m.make_signature();
-    sig.params
-        .extend(params.iter().map(|t| AbiParam::new(*t)));
+    sig.params.extend(params.iter().map(|t| AbiParam::new(*t)));
     sig.returns.extend(ret.map(AbiParam::new));
-    let sym = format!("janus_actor_{}_{name}", crate::module::symbol_safe(&plan.name));
-    let id = w
-        .m
-        .declare_function(&sym, Linkage::Local, &sig)
-        .map_err(|e| CodegenError::new(format!("declare {sym}: {e}")))?;
+    let sym = format!(
+        "janus_actor_{}_{name}",
+        crate::module::symbol_safe(&plan.name)
+    );
+    let id =
+        w.m.declare_function(&sym, Linkage::Local, &sig)
+            .map_err(|e| CodegenError::new(format!("declare {sym}: {e}")))?;
     w.m.clear_context(c.ctx);
     c.ctx.func.signature = sig;
     c.ctx.func.name = UserFuncName::user(1, id.as_u32());
@@ -184,7 +193,11 @@ fn start<'b>(
 }
 
 /// Defines wrapper `id`, built and finalized in `c`.
-fn define_wrapper(w: &mut Wcx<'_, '_>, c: &mut Fcx<'_>, id: FuncId) -> Result<FuncId, CodegenError> {
+fn define_wrapper(
+    w: &mut Wcx<'_, '_>,
+    c: &mut Fcx<'_>,
+    id: FuncId,
+) -> Result<FuncId, CodegenError> {
     w.m.define_function(id, c.ctx)
         .map_err(|e| CodegenError::new(format!("actor wrapper: {e:?}")))?;
     Ok(id)
@@ -236,11 +249,7 @@ fn call_rt(
     Ok(b.inst_results(call).to_vec())
 }
 
-fn desc_addr(
-    w: &mut Wcx<'_, '_>,
-    b: &mut FunctionBuilder,
-    ty: &Ty,
-) -> Result<Value, CodegenError> {
+fn desc_addr(w: &mut Wcx<'_, '_>, b: &mut FunctionBuilder, ty: &Ty) -> Result<Value, CodegenError> {
     let id = w.data.desc(w.m, ty)?;
     let gv = w.m.declare_data_in_func(id, b.func);
     Ok(b.ins().symbol_value(types::I64, gv))
@@ -258,7 +267,9 @@ fn init_wrapper(
     let params = arg_types(w.prog, plan.def);
     let tuple_ty = Ty::Tuple(params.clone());
     let (id, mut b) = start(w, c, plan, "init", &[types::I64, types::I64], None)?;
-    let entry = b.current_block().ok_or_else(|| CodegenError::new("internal: no block"))?;
+    let entry = b
+        .current_block()
+        .ok_or_else(|| CodegenError::new("internal: no block"))?;
     let (state, payload) = (b.block_params(entry)[0], b.block_params(entry)[1]);
     let zero = b.ins().iconst(types::I64, 0);
     let slots: u32 = parts.iter().map(|p| p.plan.state_slots).sum();
@@ -271,9 +282,12 @@ fn init_wrapper(
         let t = call_rt(w.m, w.rt, &mut b, "janus_rt_msg_adopt", &[payload])?[0];
         for (i, pt) in params.iter().enumerate() {
             let pt = w.data.resolve(pt);
-            let s = b
-                .ins()
-                .load(types::I64, MemFlagsData::trusted(), t, HEADER + 8 * i as i32);
+            let s = b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                t,
+                HEADER + 8 * i as i32,
+            );
             if counted(&pt) {
                 // The state keeps its own reference; the tuple's goes with the tuple.
                 let d = desc_addr(w, &mut b, &pt)?;
@@ -288,7 +302,16 @@ fn init_wrapper(
     }
     for (k, part) in parts.iter().enumerate() {
         let a: &[Value] = if k == 0 { &args } else { &[] };
-        call_fn(w.m, w.fids, w.prog, &mut b, part.plan.init, Some(state), part.offset, a)?;
+        call_fn(
+            w.m,
+            w.fids,
+            w.prog,
+            &mut b,
+            part.plan.init,
+            Some(state),
+            part.offset,
+            a,
+        )?;
     }
     b.ins().return_(&[]);
     b.seal_all_blocks();
@@ -314,7 +337,9 @@ fn handle_wrapper(
     parts: &[Part<'_>],
 ) -> Result<FuncId, CodegenError> {
     let (id, mut b) = start(w, c, plan, "handle", &[types::I64, types::I64], None)?;
-    let entry = b.current_block().ok_or_else(|| CodegenError::new("internal: no block"))?;
+    let entry = b
+        .current_block()
+        .ok_or_else(|| CodegenError::new("internal: no block"))?;
     let (state, payload) = (b.block_params(entry)[0], b.block_params(entry)[1]);
     let msg = call_rt(w.m, w.rt, &mut b, "janus_rt_msg_adopt", &[payload])?[0];
     let done = b.create_block();
@@ -324,13 +349,20 @@ fn handle_wrapper(
         .collect();
     if receivers.len() == 1 {
         let (part, r) = receivers[0];
-        call_fn(w.m, w.fids, w.prog, &mut b, r, Some(state), part.offset, &[msg])?;
+        call_fn(
+            w.m,
+            w.fids,
+            w.prog,
+            &mut b,
+            r,
+            Some(state),
+            part.offset,
+            &[msg],
+        )?;
         b.ins().jump(done, &[]);
     } else {
         // Several protocols: the message's header names its own.
-        let own = b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), msg, 8);
+        let own = b.ins().load(types::I64, MemFlagsData::trusted(), msg, 8);
         for (part, r) in receivers {
             let proto = receive_protocol(w.prog, r)?;
             let want = desc_addr(w, &mut b, &proto)?;
@@ -338,7 +370,16 @@ fn handle_wrapper(
             let (yes, no) = (b.create_block(), b.create_block());
             b.ins().brif(hit, yes, &[], no, &[]);
             b.switch_to_block(yes);
-            call_fn(w.m, w.fids, w.prog, &mut b, r, Some(state), part.offset, &[msg])?;
+            call_fn(
+                w.m,
+                w.fids,
+                w.prog,
+                &mut b,
+                r,
+                Some(state),
+                part.offset,
+                &[msg],
+            )?;
             b.ins().jump(done, &[]);
             b.switch_to_block(no);
         }
@@ -394,7 +435,9 @@ fn hook_wrapper(
     calls: &[(ir::FuncId, u32)],
 ) -> Result<FuncId, CodegenError> {
     let (id, mut b) = start(w, c, plan, name, &[types::I64], None)?;
-    let entry = b.current_block().ok_or_else(|| CodegenError::new("internal: no block"))?;
+    let entry = b
+        .current_block()
+        .ok_or_else(|| CodegenError::new("internal: no block"))?;
     let state = b.block_params(entry)[0];
     for (f, offset) in calls {
         call_fn(w.m, w.fids, w.prog, &mut b, *f, Some(state), *offset, &[])?;
@@ -414,7 +457,9 @@ fn after_ns_wrapper(
     dur: ir::FuncId,
 ) -> Result<FuncId, CodegenError> {
     let (id, mut b) = start(w, c, plan, "after_ns", &[types::I64], Some(types::I64))?;
-    let entry = b.current_block().ok_or_else(|| CodegenError::new("internal: no block"))?;
+    let entry = b
+        .current_block()
+        .ok_or_else(|| CodegenError::new("internal: no block"))?;
     let state = b.block_params(entry)[0];
     let r = call_fn(w.m, w.fids, w.prog, &mut b, dur, Some(state), 0, &[])?;
     let ns = match r.first() {

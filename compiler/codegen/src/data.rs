@@ -72,6 +72,25 @@ pub const ACTOR_DESC_SIZE: usize = 96;
 const OFF_ACTOR_FNS: usize = 32;
 const OFF_ACTOR_MAILBOX: usize = 88;
 
+/// `SupDesc` and `SupChildDesc` (`runtime/src/abi/supervisors.rs`, `spec/abi.md` §9).
+pub const SUP_DESC_SIZE: usize = 72;
+pub const SUP_CHILD_SIZE: usize = 40;
+
+/// What a supervisor child starts: an actor (its `ActorDesc`) or a nested supervisor (its
+/// `SupDesc`).
+pub enum SupTarget {
+    Actor(DataId),
+    Supervisor(DataId),
+}
+
+/// One child of a `SupDesc`.
+pub struct SupChild {
+    pub name: String,
+    /// 0 permanent, 1 transient, 2 temporary.
+    pub restart: u32,
+    pub target: SupTarget,
+}
+
 /// `TestEntry` (`runtime/src/abi/testing.rs`): name (ptr, len), function.
 pub const TEST_ENTRY_SIZE: usize = 24;
 
@@ -245,6 +264,55 @@ impl<'p> DataCx<'p> {
         b.define(m, id)
     }
 
+    /// The type of a supervisor's child `t`: a reference to an actor, or the nested
+    /// supervisor's value.
+    pub fn child_ty(&self, t: janus_sema::types::DefId) -> Ty {
+        match self.defs.get(t.0 as usize).map(|i| &i.kind) {
+            Some(DefInfoKind::Actor { protocols, .. }) => Ty::ActorRef(protocols.clone()),
+            Some(DefInfoKind::Supervisor { .. }) => Ty::Supervisor(t),
+            _ => Ty::Error,
+        }
+    }
+
+    /// Defines supervisor descriptor `id` (`SupDesc`, `spec/abi.md` §9): settings, then one
+    /// `SupChildDesc` per child pointing at the child's actor or supervisor descriptor.
+    #[allow(clippy::too_many_arguments)]
+    pub fn sup_desc(
+        &mut self,
+        m: &mut ObjectModule,
+        id: DataId,
+        name: &str,
+        strategy: u32,
+        intensity: u64,
+        window_ns: u64,
+        backoff: Option<(u64, u64)>,
+        children: &[SupChild],
+    ) -> Result<(), CodegenError> {
+        let mut cb = Blob::new((SUP_CHILD_SIZE * children.len()).max(8));
+        for (i, c) in children.iter().enumerate() {
+            let at = SUP_CHILD_SIZE * i;
+            self.str_ref(m, &mut cb, at, &c.name)?;
+            cb.u32(at + 16, c.restart);
+            match c.target {
+                SupTarget::Actor(a) => cb.ptr(at + 24, a),
+                SupTarget::Supervisor(s) => cb.ptr(at + 32, s),
+            }
+        }
+        let cid = anon(m, false)?;
+        cb.define(m, cid)?;
+        let mut b = Blob::new(SUP_DESC_SIZE);
+        self.str_ref(m, &mut b, 0, name)?;
+        b.u32(16, strategy);
+        b.u64(24, intensity);
+        b.u64(32, window_ns);
+        let (lo, hi) = backoff.unwrap_or((0, 0));
+        b.u64(40, lo);
+        b.u64(48, hi);
+        b.ptr(56, cid);
+        b.u64(64, children.len() as u64);
+        b.define(m, id)
+    }
+
     /// The test table of a test executable: one `TestEntry` (name ptr, name len, function)
     /// per test, as `runtime/src/abi/testing.rs` reads it.
     pub fn test_table(
@@ -263,11 +331,7 @@ impl<'p> DataCx<'p> {
     }
 
     /// An array of descriptor pointers (the message protocols, for the codec self-test).
-    pub fn desc_table(
-        &mut self,
-        m: &mut ObjectModule,
-        tys: &[Ty],
-    ) -> Result<DataId, CodegenError> {
+    pub fn desc_table(&mut self, m: &mut ObjectModule, tys: &[Ty]) -> Result<DataId, CodegenError> {
         let id = anon(m, false)?;
         let mut b = Blob::new((8 * tys.len()).max(8));
         for (i, t) in tys.iter().enumerate() {
@@ -331,6 +395,23 @@ impl<'p> DataCx<'p> {
                 } else {
                     kind::GRAIN_REF
                 }
+            }
+            Ty::Supervisor(def) => {
+                // A supervisor's value: a struct of its children's references.
+                let info = self.defs.get(def.0 as usize).cloned();
+                let name = info.as_ref().map_or(String::new(), |i| i.name.clone());
+                self.str_ref(m, &mut b, OFF_NAME, &name)?;
+                let fs: Vec<(String, Ty)> = match info.map(|i| i.kind) {
+                    Some(DefInfoKind::Supervisor { children, .. }) => children
+                        .iter()
+                        .map(|(n, t)| (n.clone(), t.map_or(Ty::Error, |t| self.child_ty(t))))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let f = self.fields(m, &fs)?;
+                b.ptr(OFF_FIELDS, f);
+                b.u64(OFF_N_FIELDS, fs.len() as u64);
+                kind::STRUCT
             }
             Ty::Def(def) => {
                 let info = self.defs.get(def.0 as usize).cloned();
@@ -450,7 +531,10 @@ mod abi_layout {
             (kind::REPLY, rt::kind::REPLY),
         ];
         for (i, (ours, theirs)) in pairs.iter().enumerate() {
-            assert_eq!(ours, theirs, "kind constant #{i} differs from the runtime's");
+            assert_eq!(
+                ours, theirs,
+                "kind constant #{i} differs from the runtime's"
+            );
         }
     }
 

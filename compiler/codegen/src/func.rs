@@ -48,6 +48,8 @@ pub struct Cx<'a, 'p, 'b> {
     /// An actor function's state block (see [`has_state`]): its state locals live there,
     /// one 8-byte slot each, instead of in Cranelift variables.
     pub state: Option<Value>,
+    /// A supervisor's start function: the runtime's builder its children register with.
+    pub builder: Option<Value>,
     pub vals: HashMap<ValueId, CV>,
     pub blocks: Vec<Block>,
     consumed: HashSet<ValueId>,
@@ -317,6 +319,7 @@ pub fn lower_function<'a, 'p, 'b>(
         own,
         vars: Vec::new(),
         state: None,
+        builder: None,
         vals: HashMap::default(),
         blocks: Vec::new(),
         consumed: HashSet::default(),
@@ -341,6 +344,9 @@ pub fn lower_function<'a, 'p, 'b>(
     let mut pi = 0;
     if has_state(f) {
         cx.state = params.first().copied();
+        pi = 1;
+    } else if matches!(f.kind, ir::FnKind::SupervisorStart(_)) {
+        cx.builder = params.first().copied();
         pi = 1;
     }
     for p in &f.params {
@@ -489,8 +495,7 @@ fn release_locals(cx: &mut Cx) -> Result<(), CodegenError> {
 /// Drops the reference a fresh temporary holds (see `owner.rs`).
 fn release(cx: &mut Cx, v: ValueId) -> Result<(), CodegenError> {
     let t = cx.ty(v);
-    if let (Ty::Union(ok, sets), Some(CV::Pair(failed, payload))) = (&t, cx.vals.get(&v).copied())
-    {
+    if let (Ty::Union(ok, sets), Some(CV::Pair(failed, payload))) = (&t, cx.vals.get(&v).copied()) {
         // An error union nobody took the value out of (`f() catch -1`, an ignored answer):
         // its payload is the error object, or the value when it is counted.
         let ok = cx.data.resolve(ok);

@@ -86,6 +86,9 @@ pub fn lower_inst(
         }
         Op::ErrValue(v) => CV::One(cx.pair(*v)?.1),
         Op::Upcast(v) => cx.vals.get(v).copied().unwrap_or(CV::None),
+        Op::Spawn(def, args, _on) if cx.actors.sups.contains_key(def) => {
+            crate::supervisors::spawn(cx, inst, *def, args)?
+        }
         Op::Spawn(def, args, _on) => crate::messaging::spawn(cx, inst, *def, args)?,
         Op::Send(r, m) => crate::messaging::send(cx, *r, *m)?,
         Op::Ask {
@@ -99,9 +102,12 @@ pub fn lower_inst(
         Op::SelfRef => crate::messaging::self_ref(cx, inst)?,
         Op::Stop => crate::messaging::stop(cx)?,
         Op::GrainRef(..) => return Err(crate::messaging::not_yet("grains")),
-        Op::StartChild { .. } | Op::Child(..) => {
-            return Err(crate::messaging::not_yet("supervisors"));
-        }
+        Op::StartChild {
+            index,
+            target,
+            args,
+        } => crate::supervisors::start_child(cx, inst, *index, *target, args)?,
+        Op::Child(v, i) => crate::supervisors::child(cx, inst, *v, *i)?,
     };
     if let Some(d) = inst.dest {
         cx.vals.insert(d, cv);

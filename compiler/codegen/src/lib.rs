@@ -7,7 +7,8 @@
 //! static strings), `rt.rs` (the runtime functions compiled code calls), `types.rs` (how a
 //! dialect type is held in Cranelift), `func.rs` (one IR function: locals, blocks, terminators),
 //! `inst.rs` (one small function per IR operation), `actors.rs` (actor descriptors and the
-//! wrappers the runtime calls), `messaging.rs` (spawn, send, ask, reply), `places.rs` (loads and stores through
+//! wrappers the runtime calls), `messaging.rs` (spawn, send, ask, reply), `supervisors.rs`
+//! (supervisor descriptors, `spawn` of a supervisor, its children), `places.rs` (loads and stores through
 //! fields and indexes), `builtins.rs` (the closed list of built-ins), `owner.rs` (which values
 //! need a reference count at their consuming use), `parallel.rs` (Cranelift's back end on
 //! every core).
@@ -23,6 +24,7 @@ mod owner;
 mod parallel;
 mod places;
 mod rt;
+mod supervisors;
 mod types;
 
 pub use module::{Entry, Options, compile};

@@ -28,12 +28,7 @@ pub fn not_yet(what: &str) -> CodegenError {
 
 /// `spawn A(args) [on n]`. This version runs one node, `local`, where every `spawn ... on n`
 /// places (dialect §7 "Placement at run time"); `n` is evaluated and not needed.
-pub fn spawn(
-    cx: &mut Cx,
-    inst: &Inst,
-    def: DefId,
-    args: &[ValueId],
-) -> Result<CV, CodegenError> {
+pub fn spawn(cx: &mut Cx, inst: &Inst, def: DefId, args: &[ValueId]) -> Result<CV, CodegenError> {
     let Some(&adesc) = cx.actors.descs.get(&def) else {
         return Err(not_yet(match actor_kind(cx.prog, def) {
             Some(ActorKind::Grain) => "grains",
@@ -114,7 +109,9 @@ pub fn ask(
         .position(|t| matches!(cx.data.resolve(t), Ty::Reply(_)))
         .ok_or_else(|| CodegenError::new("internal: ask of a variant without a Reply field"))?;
     let Ty::Union(_, sets) = dest_ty(cx, inst) else {
-        return Err(CodegenError::new("internal: ask does not return an error union"));
+        return Err(CodegenError::new(
+            "internal: ask does not return an error union",
+        ));
     };
     let ask_error = *sets
         .first()
@@ -127,8 +124,12 @@ pub fn ask(
     for (v, slot) in fields.iter().zip(slots) {
         let _ = cx.consume(*v)?;
         let s = cx.slot(*v)?;
-        cx.b.ins()
-            .store(MemFlagsData::trusted(), s, req, ENUM_FIELDS + 8 * slot as i32);
+        cx.b.ins().store(
+            MemFlagsData::trusted(),
+            s,
+            req,
+            ENUM_FIELDS + 8 * slot as i32,
+        );
     }
     let t = cx.val(target)?;
     let at = cx.iconst(reply_at as i64);
@@ -144,10 +145,7 @@ pub fn ask(
     let err_ptr = cx.b.ins().stack_addr(types::I64, ss, 0);
     let ed = cx.desc(&Ty::Def(ask_error))?;
     // The runtime takes the request.
-    let answer = cx.call_rt1(
-        "janus_rt_ask",
-        &[t, req, md, at, rd, timeout, err_ptr, ed],
-    )?;
+    let answer = cx.call_rt1("janus_rt_ask", &[t, req, md, at, rd, timeout, err_ptr, ed])?;
     let err = cx.b.ins().stack_load(types::I64, types::I64, ss, 0);
     let failed = cx.b.ins().icmp_imm_s(IntCC::NotEqual, err, 0);
     let payload = cx.b.ins().select(failed, err, answer);

@@ -14,10 +14,10 @@ use janus_sema::Ty;
 use janus_syntax::Span;
 
 use crate::CodegenError;
-use crate::data::DataCx;
-use crate::rt::Rt;
 use crate::actors::actor_kind;
+use crate::data::DataCx;
 use crate::func::has_state;
+use crate::rt::Rt;
 use crate::types::clif;
 use janus_sema::info::DefInfoKind;
 use janus_syntax::ast::ActorKind;
@@ -117,9 +117,8 @@ fn compiled(prog: &ir::Program, f: &ir::Function, entry: Entry) -> bool {
         | FnKind::After(d)
         | FnKind::AfterDuration(d) => not_grain(d),
         FnKind::Test => entry == Entry::Tests,
-        FnKind::SupervisorStart(_) | FnKind::SupervisorNode(_) | FnKind::Extern(_) => {
-            false
-        }
+        FnKind::SupervisorStart(_) => true,
+        FnKind::SupervisorNode(_) | FnKind::Extern(_) => false,
     };
     ok && !f.blocks.is_empty()
 }
@@ -160,7 +159,8 @@ pub fn compile(
             continue;
         }
         let mut sig = m.make_signature();
-        if has_state(f) {
+        if has_state(f) || matches!(f.kind, FnKind::SupervisorStart(_)) {
+            // The actor's state block, or the supervisor builder of a start function.
             sig.params.push(AbiParam::new(types::I64));
         }
         for p in &f.params {
@@ -230,6 +230,7 @@ pub fn compile(
     crate::actors::define(
         &mut m, &mut data, &mut rt, &fids, prog, &actors, &mut ctx, &mut fctx,
     )?;
+    crate::supervisors::define(&mut m, &mut data, prog, &actors)?;
 
     if opts.skip_unsupported && prog.main.is_none() {
         abi_reference(&mut m)?;

@@ -57,13 +57,16 @@ fn borrowed_from(op: &Op) -> Option<ValueId> {
         | Op::Unwrap(v)
         | Op::Upcast(v)
         | Op::OkValue(v)
-        | Op::ErrValue(v) => Some(*v),
+        | Op::ErrValue(v)
+        | Op::Child(v, _) => Some(*v),
         _ => None,
     }
 }
 
 fn is_state(f: &Function, l: janus_ir::ir::LocalId) -> bool {
-    f.locals.get(l.0 as usize).is_some_and(|d| d.state.is_some())
+    f.locals
+        .get(l.0 as usize)
+        .is_some_and(|d| d.state.is_some())
 }
 
 fn is_fresh(op: &Op) -> bool {
@@ -75,7 +78,7 @@ fn is_fresh(op: &Op) -> bool {
         | Op::Variant(..)
         | Op::Binary(janus_ir::ir::BinOp::Concat, ..) => true,
         Op::Builtin(name, _) => !matches!(*name, "list.get" | "set.elem_at"),
-        Op::Spawn(..) | Op::SelfRef | Op::Ask { .. } => true,
+        Op::Spawn(..) | Op::SelfRef | Op::Ask { .. } | Op::StartChild { .. } => true,
         _ => false,
     }
 }
@@ -210,7 +213,9 @@ fn consumed(op: &Op) -> Vec<ValueId> {
         Op::Store(_, v) | Op::Some(v) | Op::Ok(v) | Op::Err(v) => vec![*v],
         Op::Struct(_, vs) | Op::Tuple(vs) | Op::List(vs) | Op::Variant(_, _, vs) => vs.clone(),
         // Put into the spawn arguments' tuple / the request object.
-        Op::Spawn(_, vs, _) | Op::Ask { fields: vs, .. } => vs.clone(),
+        Op::Spawn(_, vs, _) | Op::Ask { fields: vs, .. } | Op::StartChild { args: vs, .. } => {
+            vs.clone()
+        }
         // The runtime takes a sent message or answer (and moves it when it can).
         Op::Send(_, v) | Op::Reply(_, v) => vec![*v],
         Op::Builtin(name, ops) => match *name {

@@ -89,11 +89,8 @@ pub fn addr_of(
     let (mut addr, ss) = match cx.state_addr(local) {
         Some(a) => (a, None),
         None => {
-            let ss = cx.b.create_sized_stack_slot(StackSlotData::new(
-                StackSlotKind::ExplicitSlot,
-                8,
-                3,
-            ));
+            let ss =
+                cx.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
             let v = cx.read_local(local);
             let s = to_slot(&mut cx.b, &t, v);
             cx.b.ins().stack_store(types::I64, s, ss, 0);

@@ -95,6 +95,10 @@ const TABLE: &[(&str, &[Type], &[Type])] = &[
     ("janus_rt_reply", &[P, P, P, P], &[]),
     ("janus_rt_self", &[P], &[P]),
     ("janus_rt_stop", &[], &[]),
+    ("janus_rt_sup_begin", &[P], &[P]),
+    ("janus_rt_sup_child", &[P, P, P, P, P], &[P]),
+    ("janus_rt_sup_nested", &[P, P, P, P], &[P]),
+    ("janus_rt_sup_spawn", &[P, P, P], &[P]),
     ("fmod", &[types::F64, types::F64], &[types::F64]),
 ];
 

@@ -134,7 +134,9 @@ fn parse_format(value: Option<&str>) -> Result<Format, UsageError> {
         Some(other) => Err(UsageError(format!(
             "unknown format `{other}`: use `--format human` or `--format json`"
         ))),
-        None => Err(UsageError("`--format` needs a value: `human` or `json`".into())),
+        None => Err(UsageError(
+            "`--format` needs a value: `human` or `json`".into(),
+        )),
     }
 }
 
@@ -172,7 +174,10 @@ fn parse_check(args: &[String]) -> Result<Command, UsageError> {
         }
         path = Some(arg.to_string());
     }
-    Ok(Command::Check { path: path.unwrap_or_else(|| ".".into()), format })
+    Ok(Command::Check {
+        path: path.unwrap_or_else(|| ".".into()),
+        format,
+    })
 }
 
 fn parse_build(args: &[String]) -> Result<Command, UsageError> {
@@ -238,18 +243,33 @@ mod tests {
 
     #[test]
     fn check_forms() {
-        assert_eq!(p(&["check"]), Ok(Command::Check { path: ".".into(), format: Format::Human }));
+        assert_eq!(
+            p(&["check"]),
+            Ok(Command::Check {
+                path: ".".into(),
+                format: Format::Human
+            })
+        );
         assert_eq!(
             p(&["check", "a.jan", "--format", "json"]),
-            Ok(Command::Check { path: "a.jan".into(), format: Format::Json })
+            Ok(Command::Check {
+                path: "a.jan".into(),
+                format: Format::Json
+            })
         );
         assert_eq!(
             p(&["check", "--format=human", "d"]),
-            Ok(Command::Check { path: "d".into(), format: Format::Human })
+            Ok(Command::Check {
+                path: "d".into(),
+                format: Format::Human
+            })
         );
         assert_eq!(
             p(&["check", "--", "-odd.jan"]),
-            Ok(Command::Check { path: "-odd.jan".into(), format: Format::Human })
+            Ok(Command::Check {
+                path: "-odd.jan".into(),
+                format: Format::Human
+            })
         );
         assert_eq!(p(&["check", "--help"]), Ok(Command::Help(CHECK_HELP)));
         assert_eq!(p(&["--version"]), Ok(Command::Version));
@@ -276,7 +296,9 @@ mod tests {
         assert!(p(&["check", "--format", "xml"]).is_err());
         assert!(p(&["check", "a", "b"]).is_err());
         assert!(p(&["check", "--frmat", "json"]).is_err());
-        let Err(UsageError(m)) = p(&["chek"]) else { panic!() };
+        let Err(UsageError(m)) = p(&["chek"]) else {
+            panic!()
+        };
         assert!(m.contains("did you mean `check`?"), "{m}");
     }
 }

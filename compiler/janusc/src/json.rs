@@ -54,7 +54,13 @@ fn locate(sources: &SourceMap, span: Span) -> Option<Located> {
     let f = sources.get(span.file)?;
     let (lo, hi) = f.clamp(span.lo as usize, span.hi as usize);
     let (line, column) = f.line_col(lo);
-    Some(Located { file: f.display.clone(), start: lo as u32, end: hi as u32, line, column })
+    Some(Located {
+        file: f.display.clone(),
+        start: lo as u32,
+        end: hi as u32,
+        line,
+        column,
+    })
 }
 
 pub fn output(sources: &SourceMap, diags: &[Diagnostic]) -> Output {
@@ -97,7 +103,11 @@ pub fn output(sources: &SourceMap, diags: &[Diagnostic]) -> Output {
         })
         .collect();
     let (errors, warnings) = counts(diags);
-    Output { diagnostics, errors, warnings }
+    Output {
+        diagnostics,
+        errors,
+        warnings,
+    }
 }
 
 /// The JSON document as text (pretty-printed: it is read by people too).

@@ -75,7 +75,13 @@ pub fn analyze(path: &str) -> Result<Analysis, UsageError> {
         checked_program = Some(checked);
     }
     sort(&mut diagnostics);
-    Ok(Analysis { sources, project, program, checked: checked_program, diagnostics })
+    Ok(Analysis {
+        sources,
+        project,
+        program,
+        checked: checked_program,
+        diagnostics,
+    })
 }
 
 /// File order: diagnostics without a place first, then by file (in load order: manifest,
@@ -126,8 +132,11 @@ fn check(
     };
     match format {
         Format::Json => {
-            let _ =
-                writeln!(stdout, "{}", json::to_string(&analysis.sources, &analysis.diagnostics));
+            let _ = writeln!(
+                stdout,
+                "{}",
+                json::to_string(&analysis.sources, &analysis.diagnostics)
+            );
         }
         Format::Human => {
             let name = &analysis.project.name;
@@ -166,12 +175,19 @@ pub fn stderr_wants_color() -> bool {
 
 /// The process entry point: real arguments, stdout, stderr and terminal detection.
 pub fn main_entry() -> i32 {
-    let args: Vec<String> =
-        std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let color = stderr_wants_color();
     // Relaxed suffices: set once on this thread before `run` reads it on the same thread.
     PROCESS_EXITS_AFTER_RUN.store(true, Ordering::Relaxed);
-    let status = run(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock(), color);
+    let status = run(
+        &args,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+        color,
+    );
     let _ = std::io::stdout().flush();
     status
 }

@@ -50,7 +50,10 @@ pub fn load_program(
         missing: Vec::new(),
     };
     let module = loader.parse(entry);
-    loader.modules.push(SourceModule { path: Vec::new(), module });
+    loader.modules.push(SourceModule {
+        path: Vec::new(),
+        module,
+    });
     // Breadth-first over the import graph; a file reached under a second import path is not
     // scanned again (its import sites were already reported once).
     let mut scanned = HashSet::new();
@@ -64,7 +67,10 @@ pub fn load_program(
         }
         next += 1;
     }
-    let program = Program { modules: loader.modules, missing_modules: loader.missing };
+    let program = Program {
+        modules: loader.modules,
+        missing_modules: loader.missing,
+    };
     (program, loader.diagnostics)
 }
 
@@ -89,7 +95,11 @@ fn imports(module: &Module) -> Vec<(Vec<String>, Span)> {
 
 impl Loader<'_> {
     fn parse(&mut self, file: FileId) -> Module {
-        let text = self.sources.get(file).map(|f| f.text.as_str()).unwrap_or_default();
+        let text = self
+            .sources
+            .get(file)
+            .map(|f| f.text.as_str())
+            .unwrap_or_default();
         let (module, diags) = janus_syntax::parse_module(file, text);
         self.diagnostics.extend(diags);
         module
@@ -104,7 +114,10 @@ impl Loader<'_> {
                 // A file reached again under another import path keeps its id and its parse
                 // (and its syntax errors are reported once).
                 let known = self.sources.find(&found.origin).and_then(|id| {
-                    self.modules.iter().find(|m| m.module.file == id).map(|m| m.module.clone())
+                    self.modules
+                        .iter()
+                        .find(|m| m.module.file == id)
+                        .map(|m| m.module.clone())
                 });
                 let module = match known {
                     Some(module) => module,
@@ -136,7 +149,11 @@ impl Loader<'_> {
         let display = join_display(&self.root_display, &rel);
         if file.is_file() {
             return match read_source(&file) {
-                Ok(text) => Ok(Found { display, origin: Origin::Disk(file), text }),
+                Ok(text) => Ok(Found {
+                    display,
+                    origin: Origin::Disk(file),
+                    text,
+                }),
                 Err(why) => Err(Diagnostic::error(
                     "E1102",
                     format!("cannot read module `{dotted}` from `{display}`: {why}"),
@@ -144,8 +161,11 @@ impl Loader<'_> {
                 .primary(span, "imported here")),
             };
         }
-        let root_shown =
-            if self.root_display.is_empty() { ".".to_string() } else { self.root_display.clone() };
+        let root_shown = if self.root_display.is_empty() {
+            ".".to_string()
+        } else {
+            self.root_display.clone()
+        };
         let mut d = Diagnostic::error("E0204", format!("module `{dotted}` not found"))
             .primary(span, format!("no file `{display}`"))
             .note(format!(
@@ -160,9 +180,11 @@ impl Loader<'_> {
     fn find_std(&self, path: &[String], dotted: &str, span: Span) -> Result<Found, Diagnostic> {
         let names: Vec<String> = stdlib::import_names().collect();
         if path.len() == 1 {
-            return Err(Diagnostic::error("E0204", "`std` is the standard library, not a module")
-                .primary(span, "not a module")
-                .help(format!("import one of its modules: {}", names.join(", "))));
+            return Err(
+                Diagnostic::error("E0204", "`std` is the standard library, not a module")
+                    .primary(span, "not a module")
+                    .help(format!("import one of its modules: {}", names.join(", "))),
+            );
         }
         let name = path[1..].join("/");
         if let Some(text) = stdlib::module(&name) {
@@ -172,10 +194,12 @@ impl Loader<'_> {
                 text: text.to_string(),
             });
         }
-        let mut d =
-            Diagnostic::error("E0204", format!("there is no standard library module `{dotted}`"))
-                .primary(span, "unknown standard library module")
-                .note(format!("the standard library has {}", names.join(", ")));
+        let mut d = Diagnostic::error(
+            "E0204",
+            format!("there is no standard library module `{dotted}`"),
+        )
+        .primary(span, "unknown standard library module")
+        .note(format!("the standard library has {}", names.join(", ")));
         if let Some(s) = did_you_mean(dotted, names.iter().map(String::as_str)) {
             d = d.help(format!("did you mean `{s}`?"));
         }
@@ -210,7 +234,9 @@ impl Loader<'_> {
 
 /// The subdirectory names (`dirs`) or `.jan` file stems of a directory.
 fn list(dir: &Path, dirs: bool) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     entries
         .flatten()
         .filter_map(|e| {
@@ -219,7 +245,9 @@ fn list(dir: &Path, dirs: bool) -> Vec<String> {
             if dirs {
                 path.is_dir().then_some(name)
             } else {
-                name.strip_suffix(".jan").filter(|_| path.is_file()).map(str::to_string)
+                name.strip_suffix(".jan")
+                    .filter(|_| path.is_file())
+                    .map(str::to_string)
             }
         })
         .collect()

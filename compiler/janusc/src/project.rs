@@ -39,12 +39,17 @@ pub fn join_display(base: &str, rel: &str) -> String {
 
 /// The directory part of a displayed path (`src` for `src/main.jan`, empty for `main.jan`).
 pub fn parent_display(path: &str) -> String {
-    Path::new(path).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
+    Path::new(path)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// `target` relative to the current directory (`../janus.toml`), for display.
 fn relative_to_cwd(target: &Path) -> String {
-    let target = target.canonicalize().unwrap_or_else(|_| target.to_path_buf());
+    let target = target
+        .canonicalize()
+        .unwrap_or_else(|_| target.to_path_buf());
     let Ok(cwd) = std::env::current_dir().and_then(|c| c.canonicalize()) else {
         return target.display().to_string();
     };
@@ -68,7 +73,10 @@ fn relative_to_cwd(target: &Path) -> String {
 pub fn read_source(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| {
-        format!("it is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())
+        format!(
+            "it is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
     })
 }
 
@@ -114,7 +122,10 @@ fn load_manifest(
             (Some(id), manifest)
         }
         Err(why) => {
-            diags.push(Diagnostic::error("E1102", format!("cannot read `{display}`: {why}")));
+            diags.push(Diagnostic::error(
+                "E1102",
+                format!("cannot read `{display}`: {why}"),
+            ));
             (None, None)
         }
     }
@@ -143,25 +154,36 @@ fn open_dir(
         name: typed.to_string(),
     };
     // Without a usable manifest the entry is unknown: checking a guess would only add noise.
-    let (Some(manifest_id), Some(manifest)) = (manifest_id, manifest) else { return Ok(project) };
+    let (Some(manifest_id), Some(manifest)) = (manifest_id, manifest) else {
+        return Ok(project);
+    };
     if !manifest.package.name.is_empty() {
         project.name = manifest.package.name.clone();
     }
     let entry_rel = manifest.package.entry.clone();
     let entry_path = dir.join(&entry_rel);
     let entry_display = join_display(typed, &entry_rel);
-    project.root = entry_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    project.root = entry_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     project.root_display = parent_display(&entry_display);
     match read_source(&entry_path) {
         Ok(text) => {
             project.entry = Some(sources.add(entry_display, Origin::Disk(entry_path), text))
         }
         Err(why) => {
-            let text = sources.get(manifest_id).map(|f| f.text.as_str()).unwrap_or_default();
+            let text = sources
+                .get(manifest_id)
+                .map(|f| f.text.as_str())
+                .unwrap_or_default();
             let named = janus_manifest::value_span(manifest_id, text, &["package", "entry"]);
             let label = match named {
                 Some(_) => "the entry file named here".to_string(),
-                None => format!("no `entry` here, so it is `{}`", janus_manifest::DEFAULT_ENTRY),
+                None => format!(
+                    "no `entry` here, so it is `{}`",
+                    janus_manifest::DEFAULT_ENTRY
+                ),
             };
             let at = named
                 .or_else(|| janus_manifest::value_span(manifest_id, text, &["package"]))
@@ -193,9 +215,15 @@ fn open_file(
         root_display: parent_display(typed),
         name: typed.to_string(),
     };
-    let dir = path.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf));
-    if let Some(found) =
-        dir.iter().flat_map(|d| d.ancestors()).map(|d| d.join(MANIFEST_FILE)).find(|p| p.is_file())
+    let dir = path
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    if let Some(found) = dir
+        .iter()
+        .flat_map(|d| d.ancestors())
+        .map(|d| d.join(MANIFEST_FILE))
+        .find(|p| p.is_file())
     {
         let display = relative_to_cwd(&found);
         let (_, manifest) = load_manifest(&found, display, sources, diags);
@@ -207,7 +235,10 @@ fn open_file(
             project.entry =
                 Some(sources.add(typed.to_string(), Origin::Disk(path.to_path_buf()), text))
         }
-        Err(why) => diags.push(Diagnostic::error("E1102", format!("cannot read `{typed}`: {why}"))),
+        Err(why) => diags.push(Diagnostic::error(
+            "E1102",
+            format!("cannot read `{typed}`: {why}"),
+        )),
     }
     Ok(project)
 }

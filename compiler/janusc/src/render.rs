@@ -31,12 +31,19 @@ impl<'a> ariadne::Cache<String> for Cache<'a> {
 
 /// Counts of errors and warnings.
 pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     (errors, diags.len() - errors)
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// The closing line: `error: could not check `x` due to 2 previous errors; 1 warning emitted`,
@@ -44,9 +51,15 @@ fn plural(n: usize, word: &str) -> String {
 pub fn summary(diags: &[Diagnostic], name: &str, verb: &str) -> Option<(Severity, String)> {
     match counts(diags) {
         (0, 0) => None,
-        (0, w) => Some((Severity::Warning, format!("`{name}` generated {}", plural(w, "warning")))),
+        (0, w) => Some((
+            Severity::Warning,
+            format!("`{name}` generated {}", plural(w, "warning")),
+        )),
         (e, w) => {
-            let mut s = format!("could not {verb} `{name}` due to {}", plural(e, "previous error"));
+            let mut s = format!(
+                "could not {verb} `{name}` due to {}",
+                plural(e, "previous error")
+            );
             if w > 0 {
                 s.push_str(&format!("; {} emitted", plural(w, "warning")));
             }
@@ -81,9 +94,17 @@ pub fn render(
         writeln!(out, "{}", line.trim_end())?;
     }
     if let Some((severity, line)) = summary(diags, name, verb) {
-        let word = if severity == Severity::Error { "error" } else { "warning" };
+        let word = if severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
         if color {
-            let code = if severity == Severity::Error { "31" } else { "33" };
+            let code = if severity == Severity::Error {
+                "31"
+            } else {
+                "33"
+            };
             writeln!(out, "\x1b[1;{code}m{word}\x1b[0m\x1b[1m: {line}\x1b[0m")?;
         } else {
             writeln!(out, "{word}: {line}")?;
@@ -113,11 +134,17 @@ fn render_one(
             Some((l, f.display.clone(), lo..hi))
         })
         .collect();
-    let main = labels.iter().find(|(l, _, _)| l.primary).or(labels.first()).cloned();
+    let main = labels
+        .iter()
+        .find(|(l, _, _)| l.primary)
+        .or(labels.first())
+        .cloned();
     let Some((_, main_file, main_range)) = main else {
         return render_unlocated(out, d, color);
     };
-    let config = Config::default().with_index_type(IndexType::Byte).with_color(color);
+    let config = Config::default()
+        .with_index_type(IndexType::Byte)
+        .with_color(color);
     let mut report = Report::build(kind, (main_file.clone(), main_range.clone()))
         .with_config(config)
         .with_code(d.code)
@@ -149,9 +176,17 @@ fn render_one(
 
 /// A diagnostic with no place in any file (an unreadable entry file): header, notes, help.
 fn render_unlocated(out: &mut dyn Write, d: &Diagnostic, color: bool) -> io::Result<()> {
-    let word = if d.severity == Severity::Error { "Error" } else { "Warning" };
+    let word = if d.severity == Severity::Error {
+        "Error"
+    } else {
+        "Warning"
+    };
     if color {
-        let c = if d.severity == Severity::Error { "31" } else { "33" };
+        let c = if d.severity == Severity::Error {
+            "31"
+        } else {
+            "33"
+        };
         writeln!(out, "\x1b[{c}m[{}] {word}:\x1b[0m {}", d.code, d.message)?;
     } else {
         writeln!(out, "[{}] {word}: {}", d.code, d.message)?;
@@ -208,19 +243,37 @@ mod tests {
         for text in texts {
             let mut map = SourceMap::new();
             let f = map.add("f.jan".into(), Origin::Std("f".into()), text.to_string());
-            let g = map.add("g.jan".into(), Origin::Std("g".into()), "other\nfile\n".into());
+            let g = map.add(
+                "g.jan".into(),
+                Origin::Std("g".into()),
+                "other\nfile\n".into(),
+            );
             for lo in 0..=text.len() + 2 {
                 for hi in 0..=text.len() + 2 {
                     let d = Diagnostic::error("E0301", "m")
-                        .primary(Span { file: f, lo: lo as u32, hi: hi as u32 }, "p")
+                        .primary(
+                            Span {
+                                file: f,
+                                lo: lo as u32,
+                                hi: hi as u32,
+                            },
+                            "p",
+                        )
                         .secondary(Span::new(g, 2, 8), "s")
                         .secondary(Span::new(FileId(99), 0, 1), "unknown file")
                         .note("n")
                         .help("h");
                     for color in [false, true] {
                         let mut out = Vec::new();
-                        render(&mut out, &map, std::slice::from_ref(&d), "f.jan", "check", color)
-                            .expect("render");
+                        render(
+                            &mut out,
+                            &map,
+                            std::slice::from_ref(&d),
+                            "f.jan",
+                            "check",
+                            color,
+                        )
+                        .expect("render");
                         assert!(!out.is_empty());
                     }
                 }

@@ -47,7 +47,10 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts.get(line).copied().unwrap_or(0);
-        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count());
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
         (line + 1, column + 1)
     }
 }
@@ -66,7 +69,12 @@ impl SourceMap {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile { display, origin, text, line_starts });
+        self.files.push(SourceFile {
+            display,
+            origin,
+            text,
+            line_starts,
+        });
         id
     }
 
@@ -75,12 +83,18 @@ impl SourceMap {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 
     /// The file already loaded from this path, if any.
     pub fn find(&self, origin: &Origin) -> Option<FileId> {
-        self.files.iter().position(|f| f.origin == *origin).map(|i| FileId(i as u32))
+        self.files
+            .iter()
+            .position(|f| f.origin == *origin)
+            .map(|i| FileId(i as u32))
     }
 
     /// The display name, 1-based line and column of a span's start.
@@ -98,7 +112,11 @@ mod tests {
     #[test]
     fn lines_and_char_columns() {
         let mut map = SourceMap::new();
-        let id = map.add("a.jan".into(), Origin::Std("a".into()), "ab\né€x\n\nlast".into());
+        let id = map.add(
+            "a.jan".into(),
+            Origin::Std("a".into()),
+            "ab\né€x\n\nlast".into(),
+        );
         let f = map.get(id).unwrap();
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(2), (1, 3));

@@ -5,10 +5,15 @@ include!(concat!(env!("OUT_DIR"), "/stdlib.rs"));
 
 /// The source of `std.<name>` (`name` is `time` or, for nested modules, `a/b`).
 pub fn module(name: &str) -> Option<&'static str> {
-    STD_MODULES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    STD_MODULES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 /// Every standard library module as it is imported: `std.time`, `std.kv`, ...
 pub fn import_names() -> impl Iterator<Item = String> {
-    STD_MODULES.iter().map(|(n, _)| format!("std.{}", n.replace('/', ".")))
+    STD_MODULES
+        .iter()
+        .map(|(n, _)| format!("std.{}", n.replace('/', ".")))
 }

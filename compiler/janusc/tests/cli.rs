@@ -68,14 +68,21 @@ fn help_and_version() {
     for flag in ["--help", "-h", "help"] {
         let o = janusc(&dir, &[flag]);
         assert_eq!(o.status.code(), Some(0));
-        assert!(stdout(&o).contains("Usage: janusc <command>"), "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains("Usage: janusc <command>"),
+            "{}",
+            stdout(&o)
+        );
     }
     let o = janusc(&dir, &["check", "--help"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("--format json"));
     let o = janusc(&dir, &["--version"]);
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(stdout(&o).trim(), format!("janusc {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("janusc {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -85,12 +92,21 @@ fn usage_errors_exit_2_with_a_message() {
     for (args, needle) in [
         (&[][..], "no command"),
         (&["chek"][..], "did you mean `check`?"),
-        (&["check", "--frmat", "json", "a.jan"][..], "unknown option `--frmat`"),
-        (&["check", "--format", "xml", "a.jan"][..], "unknown format `xml`"),
+        (
+            &["check", "--frmat", "json", "a.jan"][..],
+            "unknown option `--frmat`",
+        ),
+        (
+            &["check", "--format", "xml", "a.jan"][..],
+            "unknown format `xml`",
+        ),
         (&["check", "a.jan", "b.jan"][..], "takes one path"),
         (&["check", "missing.jan"][..], "cannot open `missing.jan`"),
         (&["check"][..], "without a `janus.toml`"),
-        (&["check", "--format", "json", "nowhere/"][..], "cannot open `nowhere/`"),
+        (
+            &["check", "--format", "json", "nowhere/"][..],
+            "cannot open `nowhere/`",
+        ),
     ] {
         let o = janusc(s.path(), args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
@@ -124,10 +140,14 @@ fn errors_exit_1_with_summary_line() {
     let o = janusc(s.path(), &["check", "bad.jan"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("[E0204] Error: module `nothing.here` not found"), "{err}");
+    assert!(
+        err.contains("[E0204] Error: module `nothing.here` not found"),
+        "{err}"
+    );
     assert!(err.contains("bad.jan:1:8"), "{err}");
     assert!(
-        err.trim_end().ends_with("error: could not check `bad.jan` due to 1 previous error"),
+        err.trim_end()
+            .ends_with("error: could not check `bad.jan` due to 1 previous error"),
         "{err}"
     );
 }
@@ -138,21 +158,39 @@ fn json_document_shape() {
     s.write("m.jan", "// é\nimport std.tme\n\nfunc main() do\nend\n");
     let o = janusc(s.path(), &["check", "--format", "json", "m.jan"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).is_empty(), "json mode writes only stdout: {}", stderr(&o));
+    assert!(
+        stderr(&o).is_empty(),
+        "json mode writes only stdout: {}",
+        stderr(&o)
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
     let diags = v["diagnostics"].as_array().expect("diagnostics array");
-    assert_eq!(v["errors"], diags.iter().filter(|d| d["severity"] == "error").count());
-    assert_eq!(v["warnings"], diags.iter().filter(|d| d["severity"] == "warning").count());
+    assert_eq!(
+        v["errors"],
+        diags.iter().filter(|d| d["severity"] == "error").count()
+    );
+    assert_eq!(
+        v["warnings"],
+        diags.iter().filter(|d| d["severity"] == "warning").count()
+    );
     let d = diags.iter().find(|d| d["code"] == "E0204").expect("E0204");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["file"], "m.jan");
     // `std.tme` starts after "// é\n" (6 bytes) and "import " (7 bytes).
-    assert_eq!((d["start"].as_u64(), d["end"].as_u64()), (Some(13), Some(20)));
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(2), Some(8)));
+    assert_eq!(
+        (d["start"].as_u64(), d["end"].as_u64()),
+        (Some(13), Some(20))
+    );
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(2), Some(8))
+    );
     assert_eq!(d["help"], "did you mean `std.time`?");
     assert!(d["notes"].is_array() && d["message"].is_string());
     let label = &d["labels"][0];
-    for key in ["file", "start", "end", "line", "column", "message", "primary"] {
+    for key in [
+        "file", "start", "end", "line", "column", "message", "primary",
+    ] {
         assert!(!label[key].is_null(), "label has {key}: {label}");
     }
     assert_eq!(label["primary"], true);
@@ -171,7 +209,10 @@ fn column_counts_characters() {
         .find(|d| d["code"] == "E0204")
         .expect("E0204");
     // Byte 18, character 17: each `é` is two bytes.
-    assert_eq!((d["start"].as_u64(), d["column"].as_u64()), (Some(18), Some(17)));
+    assert_eq!(
+        (d["start"].as_u64(), d["column"].as_u64()),
+        (Some(18), Some(17))
+    );
 }
 
 #[test]
@@ -203,8 +244,10 @@ fn colour_when_asked_in_process() {
 #[test]
 fn directory_uses_the_manifest_entry() {
     let s = Scratch::new();
-    s.write("proj/janus.toml", MANIFEST)
-        .write("proj/app/start.jan", "import util.missing\n\nfunc main() do\nend\n");
+    s.write("proj/janus.toml", MANIFEST).write(
+        "proj/app/start.jan",
+        "import util.missing\n\nfunc main() do\nend\n",
+    );
     for path in ["proj", "proj/", "proj/janus.toml"] {
         let o = janusc(s.path(), &["check", "--format", "json", path]);
         assert_eq!(o.status.code(), Some(1), "{path}");
@@ -216,7 +259,11 @@ fn directory_uses_the_manifest_entry() {
     // From inside the project, with the default path `.`.
     let o = janusc(&s.path().join("proj"), &["check"]);
     assert!(stderr(&o).contains("app/start.jan:1:8"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("could not check `demo`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("could not check `demo`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -236,9 +283,15 @@ fn missing_entry_points_into_the_manifest() {
 #[test]
 fn file_finds_the_manifest_above_it() {
     let s = Scratch::new();
-    s.write("janus.toml", "[package]\nname = \"x\"\nversion = \"1\"\nbogus = 1\n")
-        .write("src/deep/a.jan", "func main() do\nend\n");
-    let o = janusc(&s.path().join("src"), &["check", "--format", "json", "deep/a.jan"]);
+    s.write(
+        "janus.toml",
+        "[package]\nname = \"x\"\nversion = \"1\"\nbogus = 1\n",
+    )
+    .write("src/deep/a.jan", "func main() do\nend\n");
+    let o = janusc(
+        &s.path().join("src"),
+        &["check", "--format", "json", "deep/a.jan"],
+    );
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
     let d = &v["diagnostics"][0];
@@ -253,7 +306,10 @@ fn imports_load_relative_to_the_entry_directory_and_cycles_are_fine() {
     let s = Scratch::new();
     s.write("src/main.jan", "import chat.room\n\nfunc main() do\nend\n")
         .write("src/chat/room.jan", "import chat.other\nimport main\n")
-        .write("src/chat/other.jan", "import chat.room\nimport chat.rooom\n");
+        .write(
+            "src/chat/other.jan",
+            "import chat.room\nimport chat.rooom\n",
+        );
     let o = janusc(s.path(), &["check", "--format", "json", "src/main.jan"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
     let diags = v["diagnostics"].as_array().expect("array");

@@ -53,6 +53,9 @@ fn every_message_protocol_of_every_example_round_trips() {
         );
         protocols += ok;
     }
-    assert!(protocols >= 14, "only {protocols} protocols in the examples");
+    assert!(
+        protocols >= 14,
+        "only {protocols} protocols in the examples"
+    );
     let _ = std::fs::remove_dir_all(&out_dir);
 }

@@ -29,7 +29,11 @@ fn a_million_crashes_keep_memory_flat_and_the_other_actor_answering() {
         .arg(root.join("tests/crash_loop/crash_loop.jan"))
         .output()
         .expect("run janusc");
-    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
 
     let mut child = Command::new(&exe)
         .arg(CRASHES.to_string())
@@ -74,10 +78,15 @@ fn a_million_crashes_keep_memory_flat_and_the_other_actor_answering() {
         last,
         format!("done {CRASHES} crashes, {CRASHES} asks stopped, 10 echoes")
     );
-    assert_eq!(crash_lines, CRASHES, "one report per crash; others: {other:?}");
+    assert_eq!(
+        crash_lines, CRASHES,
+        "one report per crash; others: {other:?}"
+    );
     assert_eq!(rss.len(), 10, "{rss:?}");
     let (first, end) = (rss[0], rss[9]);
-    eprintln!("crash loop: {CRASHES} crashes; RSS after 100,000: {first} KiB, after 1,000,000: {end} KiB ({rss:?})");
+    eprintln!(
+        "crash loop: {CRASHES} crashes; RSS after 100,000: {first} KiB, after 1,000,000: {end} KiB ({rss:?})"
+    );
     // Flat: the last nine tenths of the crashes may not grow the process by more than 2 MiB
     // (a leak of even 8 bytes per crash would add 7 MiB).
     assert!(end <= first + 2048, "memory grew: {rss:?} KiB");

@@ -45,7 +45,10 @@ fn janus_blocks(markdown: &str) -> Result<Vec<Block>, String> {
             None => {
                 if let Some(lang) = trimmed.strip_prefix("```") {
                     if lang.trim() == "janus" {
-                        current = Some(Block { line: index + 2, lines: Vec::new() });
+                        current = Some(Block {
+                            line: index + 2,
+                            lines: Vec::new(),
+                        });
                     } else {
                         in_other_fence = true;
                     }
@@ -54,7 +57,10 @@ fn janus_blocks(markdown: &str) -> Result<Vec<Block>, String> {
         }
     }
     if let Some(open) = current {
-        return Err(format!("dialect.md: the ```janus block starting at line {} is never closed", open.line - 1));
+        return Err(format!(
+            "dialect.md: the ```janus block starting at line {} is never closed",
+            open.line - 1
+        ));
     }
     Ok(blocks)
 }
@@ -64,7 +70,9 @@ fn contains_lines(haystack: &[String], needle: &[String]) -> bool {
     if needle.is_empty() {
         return true;
     }
-    haystack.windows(needle.len()).any(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 fn normalized_lines(text: &str) -> Vec<String> {
@@ -74,8 +82,8 @@ fn normalized_lines(text: &str) -> Vec<String> {
 /// Every `.jan` file of tests/ui/dialect, sorted, with its normalized lines.
 fn dialect_test_files() -> Vec<(PathBuf, Vec<String>)> {
     let dir = Path::new(DIALECT_TESTS);
-    let entries = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let entries =
+        fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     let mut files: Vec<(PathBuf, Vec<String>)> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "jan"))
@@ -112,7 +120,9 @@ fn read_dialect() -> Option<String> {
 
 #[test]
 fn every_dialect_block_has_a_verbatim_ui_test() {
-    let Some(markdown) = read_dialect() else { return };
+    let Some(markdown) = read_dialect() else {
+        return;
+    };
     let blocks = janus_blocks(&markdown).unwrap_or_else(|e| panic!("{e}"));
     assert!(!blocks.is_empty(), "no ```janus blocks found in {DIALECT}");
     let files = dialect_test_files();
@@ -120,8 +130,16 @@ fn every_dialect_block_has_a_verbatim_ui_test() {
 
     let mut missing = Vec::new();
     for (n, block) in blocks.iter().enumerate() {
-        if !files.iter().any(|(_, lines)| contains_lines(lines, &block.lines)) {
-            let first = block.lines.iter().find(|l| !l.is_empty()).cloned().unwrap_or_default();
+        if !files
+            .iter()
+            .any(|(_, lines)| contains_lines(lines, &block.lines))
+        {
+            let first = block
+                .lines
+                .iter()
+                .find(|l| !l.is_empty())
+                .cloned()
+                .unwrap_or_default();
             missing.push(format!(
                 "  block #{} (dialect.md line {}, starting `{}`)",
                 n + 1,
@@ -141,7 +159,9 @@ fn every_dialect_block_has_a_verbatim_ui_test() {
 
 #[test]
 fn every_dialect_test_file_holds_a_dialect_block() {
-    let Some(markdown) = read_dialect() else { return };
+    let Some(markdown) = read_dialect() else {
+        return;
+    };
     let blocks = janus_blocks(&markdown).unwrap_or_else(|e| panic!("{e}"));
     // A file that holds no block any more is a stale copy of an example that was changed or
     // removed: it would keep testing text that is no longer the contract.
@@ -162,10 +182,16 @@ fn block_extraction_handles_other_fences_and_trailing_spaces() {
     let md = "text\n```toml\n[package]\n```\n```janus\nfunc main() do   \nend\n```\n";
     let blocks = janus_blocks(md).expect("well-formed markdown");
     assert_eq!(blocks.len(), 1);
-    assert_eq!(blocks[0].lines, vec!["func main() do".to_string(), "end".to_string()]);
+    assert_eq!(
+        blocks[0].lines,
+        vec!["func main() do".to_string(), "end".to_string()]
+    );
     assert_eq!(blocks[0].line, 6);
     assert!(janus_blocks("```janus\nfunc f() do\n").is_err());
     let hay = normalized_lines("a\nfunc main() do\nend\nb");
     assert!(contains_lines(&hay, &blocks[0].lines));
-    assert!(!contains_lines(&normalized_lines("func main() do\nb\nend"), &blocks[0].lines));
+    assert!(!contains_lines(
+        &normalized_lines("func main() do\nb\nend"),
+        &blocks[0].lines
+    ));
 }

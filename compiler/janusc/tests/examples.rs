@@ -1,8 +1,8 @@
-//! Every example runs as its header says: each `examples/*.jan` that needs no supervisor or
-//! grain (which this version does not compile yet) is built by the real `janusc build`, run,
-//! and its stdout compared with the lines under `// Expected output:` in its header comment.
-//! The others are checked to be refused with the clear "cannot be compiled yet" message, so
-//! that this test starts failing — and must be extended — the day they compile.
+//! Every example runs as its header says: each `examples/*.jan` that needs no grain (which
+//! this version does not compile yet) is built by the real `janusc build`, run, and its stdout
+//! compared with the lines under `// Expected output:` in its header comment. The others are
+//! checked to be refused with the clear "cannot be compiled yet" message, so that this test
+//! starts failing — and must be extended — the day they compile.
 
 use std::path::Path;
 use std::process::Command;
@@ -10,7 +10,9 @@ use std::process::Command;
 /// The `// Expected output:` block of an example's header, one line per comment line (`//`
 /// alone is an empty line), up to the first line that is not a comment.
 fn expected_output(src: &str) -> Option<String> {
-    let mut lines = src.lines().skip_while(|l| l.trim() != "// Expected output:");
+    let mut lines = src
+        .lines()
+        .skip_while(|l| l.trim() != "// Expected output:");
     lines.next()?;
     let mut out = String::new();
     for l in lines {
@@ -38,13 +40,15 @@ fn examples_print_what_their_headers_say() {
         .collect();
     paths.sort();
     for path in paths {
-        let name = path.file_stem().expect("stem").to_string_lossy().into_owned();
+        let name = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
         let src = std::fs::read_to_string(&path).expect("read");
         let expected = expected_output(&src)
             .unwrap_or_else(|| panic!("{name}: no `// Expected output:` block in the header"));
-        let needs_later_work = src
-            .lines()
-            .any(|l| l.starts_with("supervisor ") || l.starts_with("grain "));
+        let needs_later_work = src.lines().any(|l| l.starts_with("grain "));
         let exe = dir.join(&name);
         let build = Command::new(env!("CARGO_BIN_EXE_janusc"))
             .args(["build", "-o"])
@@ -56,7 +60,7 @@ fn examples_print_what_their_headers_say() {
         if needs_later_work {
             assert!(
                 !build.status.success() && stderr.contains("cannot be compiled yet"),
-                "{name}: expected the supervisors/grains refusal, got: {stderr}"
+                "{name}: expected the grains refusal, got: {stderr}"
             );
             refused.push(name);
             continue;
@@ -74,6 +78,6 @@ fn examples_print_what_their_headers_say() {
         ran.push(name);
     }
     let _ = std::fs::remove_dir_all(&dir);
-    eprintln!("ran {ran:?}; refused (supervisors or grains) {refused:?}");
-    assert!(ran.len() >= 5, "{ran:?}");
+    eprintln!("ran {ran:?}; refused (grains) {refused:?}");
+    assert!(ran.len() >= 7, "{ran:?}");
 }

@@ -42,9 +42,12 @@ fn every_prefix_of_every_program_is_handled() {
                 let input = &src[..end];
                 match run_program(input, &catalogue, inputs % RENDER_EVERY == 0) {
                     Ok(parse_failed) => syntax_errors += parse_failed as usize,
-                    Err(failure) => fail(&format!("{name}: prefix of {end} bytes"), input, &failure, |s| {
-                        run_program(s, &catalogue, true).is_err()
-                    }),
+                    Err(failure) => fail(
+                        &format!("{name}: prefix of {end} bytes"),
+                        input,
+                        &failure,
+                        |s| run_program(s, &catalogue, true).is_err(),
+                    ),
                 }
             }
         }
@@ -72,9 +75,12 @@ fn random_mutations_of_every_program_are_handled() {
                 let input = String::from_utf8_lossy(&bytes).into_owned();
                 match run_program(&input, &catalogue, i % RENDER_EVERY == 0) {
                     Ok(parse_failed) => syntax_errors += parse_failed as usize,
-                    Err(failure) => fail(&format!("{name}: mutation {i} ({what})"), &input, &failure, |s| {
-                        run_program(s, &catalogue, true).is_err()
-                    }),
+                    Err(failure) => fail(
+                        &format!("{name}: mutation {i} ({what})"),
+                        &input,
+                        &failure,
+                        |s| run_program(s, &catalogue, true).is_err(),
+                    ),
                 }
             }
         }
@@ -92,8 +98,15 @@ fn random_mutations_of_every_program_are_handled() {
 fn every_prefix_and_many_mutations_of_every_example_are_handled() {
     on_big_stack(|| {
         let catalogue = Catalogue::load();
-        let examples: Vec<_> = jan_files().into_iter().filter(|(name, _)| name.starts_with("examples")).collect();
-        assert!(examples.len() >= 6, "expected the examples/ programs, found {}", examples.len());
+        let examples: Vec<_> = jan_files()
+            .into_iter()
+            .filter(|(name, _)| name.starts_with("examples"))
+            .collect();
+        assert!(
+            examples.len() >= 6,
+            "expected the examples/ programs, found {}",
+            examples.len()
+        );
         let start = Instant::now();
         let mut inputs = 0;
         for (name, src) in &examples {
@@ -101,9 +114,12 @@ fn every_prefix_and_many_mutations_of_every_example_are_handled() {
                 inputs += 1;
                 let input = &src[..end];
                 if let Err(failure) = run_program(input, &catalogue, false) {
-                    fail(&format!("{name}: prefix of {end} bytes"), input, &failure, |s| {
-                        run_program(s, &catalogue, true).is_err()
-                    });
+                    fail(
+                        &format!("{name}: prefix of {end} bytes"),
+                        input,
+                        &failure,
+                        |s| run_program(s, &catalogue, true).is_err(),
+                    );
                 }
             }
             let mut rng = Rng::for_name(&format!("examples:{name}"));
@@ -113,13 +129,20 @@ fn every_prefix_and_many_mutations_of_every_example_are_handled() {
                 let (bytes, what) = mutate(src.as_bytes(), &tokens, &mut rng);
                 let input = String::from_utf8_lossy(&bytes).into_owned();
                 if let Err(failure) = run_program(&input, &catalogue, i % RENDER_EVERY == 0) {
-                    fail(&format!("{name}: mutation {i} ({what})"), &input, &failure, |s| {
-                        run_program(s, &catalogue, true).is_err()
-                    });
+                    fail(
+                        &format!("{name}: mutation {i} ({what})"),
+                        &input,
+                        &failure,
+                        |s| run_program(s, &catalogue, true).is_err(),
+                    );
                 }
             }
         }
-        eprintln!("examples: {} files, {inputs} inputs in {:?}", examples.len(), start.elapsed());
+        eprintln!(
+            "examples: {} files, {inputs} inputs in {:?}",
+            examples.len(),
+            start.elapsed()
+        );
     });
 }
 
@@ -130,7 +153,14 @@ fn known_syntax_errors_are_reported_as_errors() {
         let mut files = jan_files();
         files.push(("<empty>".to_string(), String::new()));
         // Each breaks any program it is appended to, whatever that program says.
-        let breakers = ["\n)\n", "\nend\n", "\nfunc f( do\n", "\n\"unterminated", "\nstruct S {\n", "\n`\n"];
+        let breakers = [
+            "\n)\n",
+            "\nend\n",
+            "\nfunc f( do\n",
+            "\n\"unterminated",
+            "\nstruct S {\n",
+            "\n`\n",
+        ];
         for (name, src) in &files {
             // Programs that are broken on purpose (syntax UI tests) may be repaired by a breaker.
             if parse_module(FILE, src).1.iter().any(Diagnostic::is_error) {
@@ -139,10 +169,16 @@ fn known_syntax_errors_are_reported_as_errors() {
             for breaker in breakers {
                 let input = format!("{src}{breaker}");
                 let result = run_program(&input, &catalogue, true).and_then(|parse_failed| {
-                    if parse_failed { Ok(true) } else { Err(format!("no syntax error for {breaker:?}")) }
+                    if parse_failed {
+                        Ok(true)
+                    } else {
+                        Err(format!("no syntax error for {breaker:?}"))
+                    }
                 });
                 if let Err(failure) = result {
-                    fail(&format!("{name} + {breaker:?}"), &input, &failure, |_| false);
+                    fail(&format!("{name} + {breaker:?}"), &input, &failure, |_| {
+                        false
+                    });
                 }
             }
         }
@@ -153,16 +189,22 @@ fn known_syntax_errors_are_reported_as_errors() {
 fn every_prefix_and_mutation_of_a_manifest_is_handled() {
     on_big_stack(|| {
         let catalogue = Catalogue::load();
-        let mut manifests = vec![("<dialect §8 example>".to_string(), SAMPLE_MANIFEST.to_string())];
+        let mut manifests = vec![(
+            "<dialect §8 example>".to_string(),
+            SAMPLE_MANIFEST.to_string(),
+        )];
         manifests.extend(manifest_files());
         let start = Instant::now();
         for (name, src) in &manifests {
             for end in prefix_points(src) {
                 let input = &src[..end];
                 if let Err(failure) = run_manifest(input, &catalogue) {
-                    fail(&format!("{name}: prefix of {end} bytes"), input, &failure, |s| {
-                        run_manifest(s, &catalogue).is_err()
-                    });
+                    fail(
+                        &format!("{name}: prefix of {end} bytes"),
+                        input,
+                        &failure,
+                        |s| run_manifest(s, &catalogue).is_err(),
+                    );
                 }
             }
             let mut rng = Rng::for_name(name);
@@ -171,13 +213,20 @@ fn every_prefix_and_mutation_of_a_manifest_is_handled() {
                 let (bytes, what) = mutate(src.as_bytes(), &tokens, &mut rng);
                 let input = String::from_utf8_lossy(&bytes).into_owned();
                 if let Err(failure) = run_manifest(&input, &catalogue) {
-                    fail(&format!("{name}: mutation {i} ({what})"), &input, &failure, |s| {
-                        run_manifest(s, &catalogue).is_err()
-                    });
+                    fail(
+                        &format!("{name}: mutation {i} ({what})"),
+                        &input,
+                        &failure,
+                        |s| run_manifest(s, &catalogue).is_err(),
+                    );
                 }
             }
         }
-        eprintln!("manifests: {} files in {:?}", manifests.len(), start.elapsed());
+        eprintln!(
+            "manifests: {} files in {:?}",
+            manifests.len(),
+            start.elapsed()
+        );
     });
 }
 
@@ -194,19 +243,89 @@ fn deeply_nested_input_is_handled() {
 fn deeply_nested(depth: usize) {
     let rep = |s: &str| s.repeat(depth);
     let cases = [
-        ("parentheses", format!("func main() do\n    let x = {}1{}\nend\n", rep("("), rep(")"))),
-        ("lists", format!("func main() do\n    let x = {}1{}\nend\n", rep("["), rep("]"))),
-        ("list types", format!("func main() do\n    let x: {}i64{} = []\nend\n", rep("["), rep("]"))),
-        ("optional types", format!("func main() do\n    let x: {}i64 = null\nend\n", rep("?"))),
-        ("operators", format!("func main() do\n    let x = 1{}\nend\n", rep(" + 1"))),
-        ("prefix operators", format!("func main() do\n    let x = {}true\nend\n", rep("not "))),
-        ("method chains", format!("func main() do\n    let x = 1{}\nend\n", rep(".to_string().len()"))),
-        ("if blocks", format!("func main() do\n{}println(1)\n{}end\n", rep("if true do\n"), rep("end\n"))),
-        ("do blocks", format!("func main() do\n    let x = {}1\n{}end\n", rep("do\n"), rep("end\n"))),
-        ("tuple patterns", format!("func f(x: i64) -> i64 do\n    return match x {{ {}_{} => 1 }}\nend\n", rep("("), rep(")"))),
-        ("interpolation", format!("func main() do\n    let s = {}1{}\nend\n", rep("$\"{"), rep("}\""))),
-        ("block comments", format!("{} x {}\nfunc main() do\nend\n", rep("/*"), rep("*/"))),
-        ("unclosed everything", format!("func main() do\n{}", rep("match x { ( [ do $\"{ "))),
+        (
+            "parentheses",
+            format!(
+                "func main() do\n    let x = {}1{}\nend\n",
+                rep("("),
+                rep(")")
+            ),
+        ),
+        (
+            "lists",
+            format!(
+                "func main() do\n    let x = {}1{}\nend\n",
+                rep("["),
+                rep("]")
+            ),
+        ),
+        (
+            "list types",
+            format!(
+                "func main() do\n    let x: {}i64{} = []\nend\n",
+                rep("["),
+                rep("]")
+            ),
+        ),
+        (
+            "optional types",
+            format!("func main() do\n    let x: {}i64 = null\nend\n", rep("?")),
+        ),
+        (
+            "operators",
+            format!("func main() do\n    let x = 1{}\nend\n", rep(" + 1")),
+        ),
+        (
+            "prefix operators",
+            format!("func main() do\n    let x = {}true\nend\n", rep("not ")),
+        ),
+        (
+            "method chains",
+            format!(
+                "func main() do\n    let x = 1{}\nend\n",
+                rep(".to_string().len()")
+            ),
+        ),
+        (
+            "if blocks",
+            format!(
+                "func main() do\n{}println(1)\n{}end\n",
+                rep("if true do\n"),
+                rep("end\n")
+            ),
+        ),
+        (
+            "do blocks",
+            format!(
+                "func main() do\n    let x = {}1\n{}end\n",
+                rep("do\n"),
+                rep("end\n")
+            ),
+        ),
+        (
+            "tuple patterns",
+            format!(
+                "func f(x: i64) -> i64 do\n    return match x {{ {}_{} => 1 }}\nend\n",
+                rep("("),
+                rep(")")
+            ),
+        ),
+        (
+            "interpolation",
+            format!(
+                "func main() do\n    let s = {}1{}\nend\n",
+                rep("$\"{"),
+                rep("}\"")
+            ),
+        ),
+        (
+            "block comments",
+            format!("{} x {}\nfunc main() do\nend\n", rep("/*"), rep("*/")),
+        ),
+        (
+            "unclosed everything",
+            format!("func main() do\n{}", rep("match x { ( [ do $\"{ ")),
+        ),
     ];
     on_big_stack(move || {
         let catalogue = Catalogue::load();
@@ -216,7 +335,10 @@ fn deeply_nested(depth: usize) {
                 fail(&format!("{depth} nested {what}"), src, &failure, |_| false);
             }
             let took = start.elapsed();
-            assert!(took < Duration::from_secs(10), "{depth} nested {what} took {took:?}");
+            assert!(
+                took < Duration::from_secs(10),
+                "{depth} nested {what} took {took:?}"
+            );
         }
     });
 }
@@ -225,7 +347,11 @@ fn deeply_nested(depth: usize) {
 fn the_corpus_is_not_empty() {
     // Guards against the suite passing vacuously after a move of the example directories.
     let files = jan_files();
-    assert!(!files.is_empty(), "no .jan files found under {}", repo_root().display());
+    assert!(
+        !files.is_empty(),
+        "no .jan files found under {}",
+        repo_root().display()
+    );
     assert!(Path::new(&repo_root()).join("spec/diagnostics.md").exists());
 }
 
@@ -245,17 +371,27 @@ fn run_program(src: &str, catalogue: &Catalogue, render_too: bool) -> Result<boo
             .items
             .iter()
             .filter_map(|item| match &item.kind {
-                ItemKind::Import(import) => Some(import.path.iter().map(|p| p.name.clone()).collect()),
+                ItemKind::Import(import) => {
+                    Some(import.path.iter().map(|p| p.name.clone()).collect())
+                }
                 _ => None,
             })
             .collect();
-        let program = Program { modules: vec![SourceModule { path: Vec::new(), module }], missing_modules };
+        let program = Program {
+            modules: vec![SourceModule {
+                path: Vec::new(),
+                module,
+            }],
+            missing_modules,
+        };
         let checked = check_program(&program, None);
         let parse_failed = parse_diags.iter().any(Diagnostic::is_error);
         let mut all = parse_diags;
         all.extend(checked.diagnostics);
         if parse_failed && !all.iter().any(Diagnostic::is_error) {
-            return Err("the parser reported an error but the combined diagnostics have none".into());
+            return Err(
+                "the parser reported an error but the combined diagnostics have none".into(),
+            );
         }
         check_diagnostics(src, &all, catalogue)?;
         if render_too {
@@ -269,12 +405,17 @@ fn run_program(src: &str, catalogue: &Catalogue, render_too: bool) -> Result<boo
 /// source with the spans, so it is where a bad span would hurt a user.
 fn render(src: &str, diags: &[Diagnostic]) -> Result<(), String> {
     let mut sources = janusc::source_map::SourceMap::new();
-    let file = sources.add("input.jan".into(), janusc::source_map::Origin::Disk("input.jan".into()), src.into());
+    let file = sources.add(
+        "input.jan".into(),
+        janusc::source_map::Origin::Disk("input.jan".into()),
+        src.into(),
+    );
     if file != FILE {
         return Err(format!("the source map gave the only file id {file:?}"));
     }
     let mut out = Vec::new();
-    janusc::render::render(&mut out, &sources, diags, "input", "check", false).map_err(|e| e.to_string())?;
+    janusc::render::render(&mut out, &sources, diags, "input", "check", false)
+        .map_err(|e| e.to_string())?;
     if !diags.is_empty() && out.is_empty() {
         return Err("diagnostics rendered as nothing".into());
     }
@@ -303,7 +444,10 @@ fn run_manifest(src: &str, catalogue: &Catalogue) -> Result<bool, String> {
 fn check_diagnostics(src: &str, diags: &[Diagnostic], catalogue: &Catalogue) -> Result<(), String> {
     for d in diags {
         if !catalogue.codes.iter().any(|c| c == d.code) {
-            return Err(format!("code {} is not in spec/diagnostics.md ({:?})", d.code, d.message));
+            return Err(format!(
+                "code {} is not in spec/diagnostics.md ({:?})",
+                d.code, d.message
+            ));
         }
         if d.message.trim().is_empty() {
             return Err(format!("{}: empty message", d.code));
@@ -311,18 +455,33 @@ fn check_diagnostics(src: &str, diags: &[Diagnostic], catalogue: &Catalogue) -> 
         for label in &d.labels {
             let (lo, hi) = (label.span.lo as usize, label.span.hi as usize);
             if label.span.file != FILE {
-                return Err(format!("{}: label in file {:?}, input is {FILE:?}", d.code, label.span.file));
+                return Err(format!(
+                    "{}: label in file {:?}, input is {FILE:?}",
+                    d.code, label.span.file
+                ));
             }
             if lo > hi || hi > src.len() {
-                return Err(format!("{} ({:?}): label {lo}..{hi} outside 0..{}", d.code, d.message, src.len()));
+                return Err(format!(
+                    "{} ({:?}): label {lo}..{hi} outside 0..{}",
+                    d.code,
+                    d.message,
+                    src.len()
+                ));
             }
             if !src.is_char_boundary(lo) || !src.is_char_boundary(hi) {
-                return Err(format!("{} ({:?}): label {lo}..{hi} splits a character", d.code, d.message));
+                return Err(format!(
+                    "{} ({:?}): label {lo}..{hi} splits a character",
+                    d.code, d.message
+                ));
             }
         }
     }
     if !diags.is_empty() && !diags.iter().any(|d| d.labels.iter().any(|l| l.primary)) {
-        return Err(format!("{} diagnostics and none has a primary label: {:?}", diags.len(), diags[0].message));
+        return Err(format!(
+            "{} diagnostics and none has a primary label: {:?}",
+            diags.len(),
+            diags[0].message
+        ));
     }
     Ok(())
 }
@@ -342,7 +501,10 @@ fn quietly<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
             let quiet = QUIET_PANIC.with(|q| {
                 let mut q = q.borrow_mut();
                 if q.as_deref() == Some("") {
-                    let at = info.location().map(|l| format!(" at {l}")).unwrap_or_default();
+                    let at = info
+                        .location()
+                        .map(|l| format!(" at {l}"))
+                        .unwrap_or_default();
                     let msg = info
                         .payload()
                         .downcast_ref::<&str>()
@@ -365,7 +527,9 @@ fn quietly<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     let panic = QUIET_PANIC.with(|q| q.borrow_mut().take());
     match result {
         Ok(r) => r,
-        Err(_) => Err(panic.filter(|p| !p.is_empty()).unwrap_or_else(|| "panic".to_string())),
+        Err(_) => Err(panic
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| "panic".to_string())),
     }
 }
 
@@ -410,7 +574,10 @@ fn shrink(input: &str, still_fails: &impl Fn(&str) -> bool) -> String {
 /// Runs `f` on a thread with the stack of a main thread (8 MiB): `janusc` runs the front end on
 /// its main thread, while test threads get only 2 MiB.
 fn on_big_stack(f: impl FnOnce() + Send + 'static) {
-    let handle = std::thread::Builder::new().stack_size(8 << 20).spawn(f).expect("spawn test thread");
+    let handle = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(f)
+        .expect("spawn test thread");
     if let Err(e) = handle.join() {
         std::panic::resume_unwind(e);
     }
@@ -428,13 +595,20 @@ fn jan_files() -> Vec<(String, String)> {
     let root = repo_root();
     let mut out = Vec::new();
     for dir in ["examples", "tests", "stdlib"] {
-        walk(&root.join(dir), &mut |p| p.extension().is_some_and(|e| e == "jan"), &mut out);
+        walk(
+            &root.join(dir),
+            &mut |p| p.extension().is_some_and(|e| e == "jan"),
+            &mut out,
+        );
     }
     out.sort();
     out.into_iter()
         .filter_map(|p| {
             let text = std::fs::read_to_string(&p).ok()?;
-            Some((p.strip_prefix(&root).unwrap_or(&p).display().to_string(), text))
+            Some((
+                p.strip_prefix(&root).unwrap_or(&p).display().to_string(),
+                text,
+            ))
         })
         .collect()
 }
@@ -447,19 +621,28 @@ fn manifest_files() -> Vec<(String, String)> {
         out.push(root.join("janus.toml"));
     }
     for dir in ["examples", "tests", "stdlib"] {
-        walk(&root.join(dir), &mut |p| p.file_name().is_some_and(|n| n == "janus.toml"), &mut out);
+        walk(
+            &root.join(dir),
+            &mut |p| p.file_name().is_some_and(|n| n == "janus.toml"),
+            &mut out,
+        );
     }
     out.sort();
     out.into_iter()
         .filter_map(|p| {
             let text = std::fs::read_to_string(&p).ok()?;
-            Some((p.strip_prefix(&root).unwrap_or(&p).display().to_string(), text))
+            Some((
+                p.strip_prefix(&root).unwrap_or(&p).display().to_string(),
+                text,
+            ))
         })
         .collect()
 }
 
 fn walk(dir: &Path, keep: &mut impl FnMut(&Path) -> bool, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -478,7 +661,8 @@ struct Catalogue {
 impl Catalogue {
     fn load() -> Catalogue {
         let path = repo_root().join("spec/diagnostics.md");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let codes = text
             .lines()
             .filter_map(|l| l.strip_prefix('|')?.split('|').next().map(str::trim))
@@ -540,12 +724,17 @@ fn prefix_plan(files: &[(String, String)]) -> Vec<Vec<usize>> {
 
 /// Every character boundary.
 fn prefix_points(src: &str) -> Vec<usize> {
-    (0..=src.len()).filter(|&i| src.is_char_boundary(i)).collect()
+    (0..=src.len())
+        .filter(|&i| src.is_char_boundary(i))
+        .collect()
 }
 
 /// Every token boundary, with both ends.
 fn token_points(src: &str) -> Vec<usize> {
-    let mut points: Vec<usize> = token_ranges(src.as_bytes()).iter().flat_map(|r| [r.0, r.1]).collect();
+    let mut points: Vec<usize> = token_ranges(src.as_bytes())
+        .iter()
+        .flat_map(|r| [r.0, r.1])
+        .collect();
     points.push(0);
     points.push(src.len());
     points.retain(|&i| src.is_char_boundary(i));
@@ -613,7 +802,11 @@ impl Rng {
 
     /// Uniform-ish in `0..n` (`0` when `n == 0`).
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 
     /// A range of 1..=max bytes inside `len`.
@@ -627,12 +820,83 @@ impl Rng {
 /// Fragments worth splicing in: the tokens that open and close constructs, operators, odd
 /// literals and characters the lexer has to survive.
 const FRAGMENTS: &[&str] = &[
-    "do", "end", "{", "}", "(", ")", "[", "]", "|", "=>", "->", ",", ";", ".", "..", "..<", "?", "!", "??",
-    "match", "receive", "after", "when", "fail", "try", "catch", "func", "let", "var", "actor", "grain",
-    "supervisor", "message", "enum", "struct", "spawn", "on", "child", "import", "return", "self", "null",
-    "\"", "$\"{", "}\"", "\\{", "/*", "*/", "//", "#", "@requires(cap: [.gpu])", "@mailbox(capacity: 0)",
-    "0x", "1e", "99999999999999999999999", "250ms", "1_", "\\u{110000}", "é", "😀", "\u{0}", "\t", "\n", "\r\n",
-    "_", "::", "=", "+=", "not", "and", "or", "Reply[", "ActorRef[", "?T", "Map[", "i64", "String",
+    "do",
+    "end",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "|",
+    "=>",
+    "->",
+    ",",
+    ";",
+    ".",
+    "..",
+    "..<",
+    "?",
+    "!",
+    "??",
+    "match",
+    "receive",
+    "after",
+    "when",
+    "fail",
+    "try",
+    "catch",
+    "func",
+    "let",
+    "var",
+    "actor",
+    "grain",
+    "supervisor",
+    "message",
+    "enum",
+    "struct",
+    "spawn",
+    "on",
+    "child",
+    "import",
+    "return",
+    "self",
+    "null",
+    "\"",
+    "$\"{",
+    "}\"",
+    "\\{",
+    "/*",
+    "*/",
+    "//",
+    "#",
+    "@requires(cap: [.gpu])",
+    "@mailbox(capacity: 0)",
+    "0x",
+    "1e",
+    "99999999999999999999999",
+    "250ms",
+    "1_",
+    "\\u{110000}",
+    "é",
+    "😀",
+    "\u{0}",
+    "\t",
+    "\n",
+    "\r\n",
+    "_",
+    "::",
+    "=",
+    "+=",
+    "not",
+    "and",
+    "or",
+    "Reply[",
+    "ActorRef[",
+    "?T",
+    "Map[",
+    "i64",
+    "String",
 ];
 
 /// One to three random edits of `src`; returns the result and a description.
@@ -663,7 +927,11 @@ fn mutate(src: &[u8], tokens: &[(usize, usize)], rng: &mut Rng) -> (Vec<u8>, Str
             3 if len > 1 => {
                 let (a0, a1) = rng.range(len, 12);
                 let (b0, b1) = rng.range(len, 12);
-                let ((a0, a1), (b0, b1)) = if a0 <= b0 { ((a0, a1), (b0, b1)) } else { ((b0, b1), (a0, a1)) };
+                let ((a0, a1), (b0, b1)) = if a0 <= b0 {
+                    ((a0, a1), (b0, b1))
+                } else {
+                    ((b0, b1), (a0, a1))
+                };
                 if a1 <= b0 {
                     let mut swapped = out[..a0].to_vec();
                     swapped.extend_from_slice(&out[b0..b1]);

@@ -54,17 +54,30 @@ fn main() {
     let mut positional = None;
     let mut rest = args.iter();
     while let Some(a) = rest.next() {
-        if ["--test-threads", "--format", "--skip", "--color", "--logfile", "-Z", "--shuffle-seed"]
-            .contains(&a.as_str())
+        if [
+            "--test-threads",
+            "--format",
+            "--skip",
+            "--color",
+            "--logfile",
+            "-Z",
+            "--shuffle-seed",
+        ]
+        .contains(&a.as_str())
         {
             rest.next();
         } else if !a.starts_with('-') && a != "ui" && positional.is_none() {
             positional = Some(a.clone());
         }
     }
-    let filter = std::env::var("JANUS_UI_FILTER").ok().filter(|f| !f.is_empty()).or(positional);
+    let filter = std::env::var("JANUS_UI_FILTER")
+        .ok()
+        .filter(|f| !f.is_empty())
+        .or(positional);
     // No tests/ui directory at all is the same as an empty one: zero tests.
-    let root = Path::new(UI_DIR).canonicalize().unwrap_or_else(|_| PathBuf::from(UI_DIR));
+    let root = Path::new(UI_DIR)
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from(UI_DIR));
     let mut tests = Vec::new();
     discover(&root, &root, &mut tests);
     tests.sort_by(|a, b| a.name.cmp(&b.name));
@@ -75,7 +88,9 @@ fn main() {
         println!(
             "no UI tests found under {}{}",
             root.display(),
-            filter.map(|f| format!(" matching `{f}`")).unwrap_or_default()
+            filter
+                .map(|f| format!(" matching `{f}`"))
+                .unwrap_or_default()
         );
         println!("0 passed, 0 failed");
         return;
@@ -83,7 +98,9 @@ fn main() {
     println!("running {} UI tests", tests.len());
     let results: Vec<Mutex<Option<Outcome>>> = tests.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
@@ -147,7 +164,9 @@ fn main() {
 /// Collects the tests under `dir`: `.jan` files, and directories with a `janus.toml` as one
 /// test each. `aux` directories hold imported modules and are skipped.
 fn discover(root: &Path, dir: &Path, out: &mut Vec<Test>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
@@ -157,12 +176,20 @@ fn discover(root: &Path, dir: &Path, out: &mut Vec<Test>) {
                 continue;
             }
             if path.join("janus.toml").is_file() {
-                out.push(Test { name: format!("{rel}/"), path, project: true });
+                out.push(Test {
+                    name: format!("{rel}/"),
+                    path,
+                    project: true,
+                });
             } else {
                 discover(root, &path, out);
             }
         } else if path.extension().is_some_and(|e| e == "jan") {
-            out.push(Test { name: rel, path, project: false });
+            out.push(Test {
+                name: rel,
+                path,
+                project: false,
+            });
         }
     }
 }
@@ -204,7 +231,10 @@ fn annotations(text: &str, toml: bool) -> Result<Vec<(usize, String)>, String> {
             ));
         }
         let Some(target) = (i + 1).checked_sub(carets).filter(|t| *t >= 1) else {
-            return Err(format!("line {}: annotation points above the first line", i + 1));
+            return Err(format!(
+                "line {}: annotation points above the first line",
+                i + 1
+            ));
         };
         out.extend(codes.into_iter().map(|c| (target, c.to_string())));
     }
@@ -236,7 +266,9 @@ fn own_annotations(test: &Test, cwd: &Path, subject: &Path) -> Result<Vec<Key>, 
     }
     let mut keys = Vec::new();
     for f in files {
-        let Some(toml) = is_annotated_file(&f) else { continue };
+        let Some(toml) = is_annotated_file(&f) else {
+            continue;
+        };
         let text =
             std::fs::read_to_string(&f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
         let rel = slash_path(f.strip_prefix(cwd).unwrap_or(&f));
@@ -248,7 +280,9 @@ fn own_annotations(test: &Test, cwd: &Path, subject: &Path) -> Result<Vec<Key>, 
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -307,8 +341,18 @@ fn janusc(cwd: &Path, arg: &str, json: bool) -> Result<Run, String> {
             String::from_utf8_lossy(&buf).into_owned()
         })
     };
-    let out = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let err = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let out = read(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = read(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let start = Instant::now();
     let status = loop {
         match child.try_wait() {
@@ -316,7 +360,10 @@ fn janusc(cwd: &Path, arg: &str, json: bool) -> Result<Run, String> {
             Ok(None) if start.elapsed() > TIMEOUT => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("janusc did not finish within {}s", TIMEOUT.as_secs()));
+                return Err(format!(
+                    "janusc did not finish within {}s",
+                    TIMEOUT.as_secs()
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(2)),
             Err(e) => return Err(format!("cannot wait for janusc: {e}")),
@@ -341,8 +388,11 @@ impl Drop for TempDir {
 fn run_test(root: &Path, test: &Test) -> Outcome {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let mut notes = Vec::new();
-    let file_name =
-        test.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = test
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let parent = test.path.parent().unwrap_or(root).to_path_buf();
     // `no_manifest` tests run from a copy in a fresh temporary directory, so that no janus.toml
     // is found above them.
@@ -371,8 +421,12 @@ fn run_test(root: &Path, test: &Test) -> Outcome {
             ));
         }
     }
-    let doc: serde_json::Value = serde_json::from_str(&json_run.stdout)
-        .map_err(|e| format!("--format json printed invalid JSON ({e}):\n{}", json_run.stdout))?;
+    let doc: serde_json::Value = serde_json::from_str(&json_run.stdout).map_err(|e| {
+        format!(
+            "--format json printed invalid JSON ({e}):\n{}",
+            json_run.stdout
+        )
+    })?;
     let mut produced: Vec<(Key, String)> = Vec::new();
     for d in doc["diagnostics"].as_array().into_iter().flatten() {
         let code = d["code"].as_str().unwrap_or("?").to_string();
@@ -390,7 +444,11 @@ fn run_test(root: &Path, test: &Test) -> Outcome {
     let own_files: Vec<String> = expected.iter().map(|k| k.0.clone()).collect();
     let is_own = |f: &str| {
         own_files.iter().any(|o| o == f)
-            || if test.project { f.starts_with(&format!("{file_name}/")) } else { f == file_name }
+            || if test.project {
+                f.starts_with(&format!("{file_name}/"))
+            } else {
+                f == file_name
+            }
     };
     let mut foreign_cache: HashMap<String, Vec<(usize, String)>> = HashMap::new();
     let mut expected_all = expected.clone();
@@ -422,13 +480,17 @@ fn run_test(root: &Path, test: &Test) -> Outcome {
     // Annotations of foreign files are only checked when produced (other tests import them).
     unmatched_expected.retain(|k| is_own(&k.0) || expected.contains(k));
     if !unexpected.is_empty() {
-        problems
-            .push(format!("diagnostics produced but not annotated:\n{}", unexpected.join("\n")));
+        problems.push(format!(
+            "diagnostics produced but not annotated:\n{}",
+            unexpected.join("\n")
+        ));
     }
     if !unmatched_expected.is_empty() {
         unmatched_expected.sort();
-        let list: Vec<String> =
-            unmatched_expected.iter().map(|k| format!("  {}:{}: {}", k.0, k.1, k.2)).collect();
+        let list: Vec<String> = unmatched_expected
+            .iter()
+            .map(|k| format!("  {}:{}: {}", k.0, k.1, k.2))
+            .collect();
         problems.push(format!("annotated but not produced:\n{}", list.join("\n")));
     }
     let expect_error = expected_all
@@ -485,7 +547,11 @@ fn run_test(root: &Path, test: &Test) -> Outcome {
             notes.push(format!("wrote new snapshot {}", rel_to(root, &snapshot)));
         }
     }
-    if problems.is_empty() { Ok(notes) } else { Err(problems.join("\n")) }
+    if problems.is_empty() {
+        Ok(notes)
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 fn rel_to(root: &Path, p: &Path) -> String {
@@ -504,8 +570,11 @@ fn diff(want: &str, got: &str) -> String {
     let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
     for i in (0..a.len()).rev() {
         for j in (0..b.len()).rev() {
-            lcs[i][j] =
-                if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
         }
     }
     let (mut i, mut j) = (0, 0);

@@ -38,10 +38,17 @@ fn problems(text: &str) -> Vec<(&'static str, String, (u32, u32))> {
     diags
         .iter()
         .map(|d| {
-            let l =
-                d.labels.iter().find(|l| l.primary).expect("every diagnostic has a primary label");
+            let l = d
+                .labels
+                .iter()
+                .find(|l| l.primary)
+                .expect("every diagnostic has a primary label");
             assert_eq!(l.span.file, FILE);
-            (d.code, text[l.span.range()].to_string(), (l.span.lo, l.span.hi))
+            (
+                d.code,
+                text[l.span.range()].to_string(),
+                (l.span.lo, l.span.hi),
+            )
         })
         .collect()
 }
@@ -50,13 +57,21 @@ fn problems(text: &str) -> Vec<(&'static str, String, (u32, u32))> {
 /// at its first occurrence at or after `from` in the text.
 fn expect_one(text: &str, code: &str, snippet: &str, from: &str) -> Diagnostic {
     let (_, diags) = parse(FILE, text);
-    assert_eq!(diags.len(), 1, "expected one diagnostic for:\n{text}\ngot: {diags:#?}");
+    assert_eq!(
+        diags.len(),
+        1,
+        "expected one diagnostic for:\n{text}\ngot: {diags:#?}"
+    );
     let d = diags.into_iter().next().unwrap();
     assert_eq!(d.code, code, "{d:#?}");
     let base = text.find(from).expect("anchor in text");
     let lo = base + text[base..].find(snippet).expect("snippet after anchor");
     let l = d.labels.iter().find(|l| l.primary).unwrap();
-    assert_eq!((l.span.lo as usize, l.span.hi as usize), (lo, lo + snippet.len()), "{d:#?}");
+    assert_eq!(
+        (l.span.lo as usize, l.span.hi as usize),
+        (lo, lo + snippet.len()),
+        "{d:#?}"
+    );
     d
 }
 
@@ -72,11 +87,21 @@ fn dialect_example_is_valid() {
     assert_eq!(m.file, FILE);
     assert_eq!(
         m.package,
-        Package { name: "chat".into(), version: "0.1.0".into(), entry: "src/main.jan".into() }
+        Package {
+            name: "chat".into(),
+            version: "0.1.0".into(),
+            entry: "src/main.jan".into()
+        }
     );
-    let caps: Vec<_> =
-        m.capabilities.iter().map(|c| (c.name.as_str(), c.description.as_str())).collect();
-    assert_eq!(caps, [("storage_nvme", "local NVMe storage"), ("gpu", "a GPU")]);
+    let caps: Vec<_> = m
+        .capabilities
+        .iter()
+        .map(|c| (c.name.as_str(), c.description.as_str()))
+        .collect();
+    assert_eq!(
+        caps,
+        [("storage_nvme", "local NVMe storage"), ("gpu", "a GPU")]
+    );
     let gpu = &m.capabilities[1];
     assert_eq!(&EXAMPLE[gpu.span.range()], "gpu");
     assert_eq!(m.nodes.len(), 2);
@@ -85,9 +110,17 @@ fn dialect_example_is_valid() {
     assert_eq!(m.nodes[0].caps, ["storage_nvme"]);
     assert_eq!(&EXAMPLE[m.nodes[1].span.range()], "\"n2\"");
     assert_eq!(m.nodes[1].caps, ["gpu"]);
-    assert_eq!(m.storage, Storage::Embedded { path: ".janus/state".into() });
+    assert_eq!(
+        m.storage,
+        Storage::Embedded {
+            path: ".janus/state".into()
+        }
+    );
     assert!(m.has_capability("gpu") && !m.has_capability("ssd"));
-    assert_eq!(m.node("n2").map(|n| n.listen.as_str()), Some("127.0.0.1:7102"));
+    assert_eq!(
+        m.node("n2").map(|n| n.listen.as_str()),
+        Some("127.0.0.1:7102")
+    );
 }
 
 #[test]
@@ -95,7 +128,12 @@ fn defaults_apply() {
     let m = ok(PKG);
     assert_eq!(m.package.entry, "src/main.jan");
     assert!(m.capabilities.is_empty() && m.nodes.is_empty());
-    assert_eq!(m.storage, Storage::Embedded { path: ".janus/state".into() });
+    assert_eq!(
+        m.storage,
+        Storage::Embedded {
+            path: ".janus/state".into()
+        }
+    );
     let m = ok(&format!(
         "{PKG}[capabilities]\nssd = \"x\"\n[[cluster.node]]\nname = \"a\"\nlisten = \"h:1\"\n"
     ));
@@ -107,9 +145,19 @@ fn postgres_and_custom_path_and_inline_forms() {
     let m = ok(&format!(
         "{PKG}[storage]\nbackend = \"postgres\"\nurl = \"postgres://u@localhost/db\"\n"
     ));
-    assert_eq!(m.storage, Storage::Postgres { url: "postgres://u@localhost/db".into() });
+    assert_eq!(
+        m.storage,
+        Storage::Postgres {
+            url: "postgres://u@localhost/db".into()
+        }
+    );
     let m = ok(&format!("{PKG}[storage]\npath = \"data/state\"\n"));
-    assert_eq!(m.storage, Storage::Embedded { path: "data/state".into() });
+    assert_eq!(
+        m.storage,
+        Storage::Embedded {
+            path: "data/state".into()
+        }
+    );
     let m = ok(
         "package = { name = \"a\", version = \"1\" }\ncluster.node = [{ name = \"x\", listen = \"[::1]:80\" }]\n",
     );
@@ -121,7 +169,10 @@ fn toml_syntax_error_points_at_the_error() {
     let text = "[package\nname = \"a\"\n";
     let (m, diags) = parse(FILE, text);
     assert!(m.is_none());
-    assert!(!diags.is_empty() && diags.iter().all(|d| d.code == "E1010"), "{diags:#?}");
+    assert!(
+        !diags.is_empty() && diags.iter().all(|d| d.code == "E1010"),
+        "{diags:#?}"
+    );
     let p = problems(text);
     assert_eq!(p[0].2, (8, 8), "{p:?}");
 }
@@ -163,7 +214,10 @@ fn unknown_package_key() {
 fn unknown_key_without_close_match_lists_allowed_keys() {
     let text = format!("{PKG}[storage]\nzzzz = 1\n");
     let d = expect_one(&text, "E1011", "zzzz", "zzzz");
-    assert_eq!(d.help.as_deref(), Some("the keys allowed here are `backend`, `path`, `url`"));
+    assert_eq!(
+        d.help.as_deref(),
+        Some("the keys allowed here are `backend`, `path`, `url`")
+    );
 }
 
 #[test]
@@ -195,7 +249,13 @@ fn missing_name_and_version_point_at_package_header() {
     let text = "[package]\nentry = \"main.jan\"\n";
     let (m, _) = parse(FILE, text);
     let p = problems(text);
-    assert_eq!(p, [("E1011", "package".into(), (1, 8)), ("E1011", "package".into(), (1, 8))]);
+    assert_eq!(
+        p,
+        [
+            ("E1011", "package".into(), (1, 8)),
+            ("E1011", "package".into(), (1, 8))
+        ]
+    );
     let (_, diags) = parse(FILE, text);
     assert_eq!(diags[0].message, "missing `name` in `[package]`");
     assert_eq!(diags[1].message, "missing `version` in `[package]`");
@@ -206,7 +266,10 @@ fn missing_name_and_version_point_at_package_header() {
 fn wrong_type_for_version() {
     let text = "[package]\nname = \"a\"\nversion = 1\n";
     let d = expect_one(text, "E1011", "1", "version");
-    assert_eq!(d.message, "`version` in `[package]` must be a string, found an integer");
+    assert_eq!(
+        d.message,
+        "`version` in `[package]` must be a string, found an integer"
+    );
 }
 
 #[test]
@@ -249,7 +312,10 @@ fn node_cap_must_be_declared_with_suggestion() {
         "{PKG}[capabilities]\ngpu = \"g\"\n[[cluster.node]]\nname = \"n1\"\nlisten = \"h:1\"\ncaps = [\"gpx\"]\n"
     );
     let d = expect_one(&text, "E1011", "\"gpx\"", "caps");
-    assert_eq!(d.message, "capability `gpx` is not declared in `[capabilities]`");
+    assert_eq!(
+        d.message,
+        "capability `gpx` is not declared in `[capabilities]`"
+    );
     assert_eq!(d.help.as_deref(), Some("did you mean `gpu`?"));
 }
 
@@ -287,7 +353,11 @@ fn duplicate_node_name() {
     );
     let d = expect_one(&text, "E1011", "\"n1\"", "h:1");
     assert_eq!(d.message, "node `n1` is declared twice");
-    let secondary = d.labels.iter().find(|l| !l.primary).expect("points at the first");
+    let secondary = d
+        .labels
+        .iter()
+        .find(|l| !l.primary)
+        .expect("points at the first");
     assert_eq!(&text[secondary.span.range()], "\"n1\"");
     assert!(secondary.span.lo < d.primary_span().unwrap().lo);
     let (m, _) = parse(FILE, &text);
@@ -321,7 +391,9 @@ fn bad_listen_addresses() {
         assert!(d.message.contains(why), "{listen}: {}", d.message);
     }
     for listen in ["127.0.0.1:7101", "[::1]:1", "node-a.example:65535"] {
-        ok(&format!("{PKG}[[cluster.node]]\nname = \"n\"\nlisten = \"{listen}\"\n"));
+        ok(&format!(
+            "{PKG}[[cluster.node]]\nname = \"n\"\nlisten = \"{listen}\"\n"
+        ));
     }
 }
 
@@ -367,7 +439,10 @@ fn several_problems_are_all_reported_in_file_order() {
     let text = "[package]\nname = 1\nversion = \"1\"\nbogus = 2\n[[cluster.node]]\nname = \"a\"\nlisten = \"x\"\n";
     let p = problems(text);
     let snippets: Vec<_> = p.iter().map(|(c, s, _)| (*c, s.as_str())).collect();
-    assert_eq!(snippets, [("E1011", "1"), ("E1011", "bogus"), ("E1011", "\"x\"")]);
+    assert_eq!(
+        snippets,
+        [("E1011", "1"), ("E1011", "bogus"), ("E1011", "\"x\"")]
+    );
 }
 
 #[test]
@@ -401,7 +476,10 @@ fn every_diagnostic_is_an_error_with_a_primary_label_inside_the_text() {
         for d in diags {
             assert_eq!(d.severity, Severity::Error);
             let s = d.primary_span().expect("label");
-            assert!(s.lo <= s.hi && (s.hi as usize) <= text.len(), "{text:?}: {d:?}");
+            assert!(
+                s.lo <= s.hi && (s.hi as usize) <= text.len(),
+                "{text:?}: {d:?}"
+            );
             assert!(text.is_char_boundary(s.lo as usize) && text.is_char_boundary(s.hi as usize));
         }
     }

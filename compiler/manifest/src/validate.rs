@@ -26,7 +26,11 @@ const STORAGE_KEYS: &[&str] = &["backend", "path", "url"];
 const BACKENDS: &[&str] = &["embedded", "postgres"];
 
 pub(crate) fn parse(file: FileId, text: &str) -> (Option<Manifest>, Vec<Diagnostic>) {
-    let mut cx = Cx { file, len: text.len(), diags: Vec::new() };
+    let mut cx = Cx {
+        file,
+        len: text.len(),
+        diags: Vec::new(),
+    };
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         let mut seen: Vec<(Range<usize>, String)> = Vec::new();
@@ -48,13 +52,20 @@ pub(crate) fn parse(file: FileId, text: &str) -> (Option<Manifest>, Vec<Diagnost
     }
     let manifest = cx.manifest(root.get_ref());
     // Report in file order, whatever order the checks ran in.
-    cx.diags.sort_by_key(|d| d.primary_span().map(|s| (s.lo, s.hi)));
+    cx.diags
+        .sort_by_key(|d| d.primary_span().map(|s| (s.lo, s.hi)));
     (manifest, cx.diags)
 }
 
 pub(crate) fn value_span(file: FileId, text: &str, path: &[&str]) -> Option<Span> {
-    let Ok(root) = DeTable::parse(text) else { return None };
-    let cx = Cx { file, len: text.len(), diags: Vec::new() };
+    let Ok(root) = DeTable::parse(text) else {
+        return None;
+    };
+    let cx = Cx {
+        file,
+        len: text.len(),
+        diags: Vec::new(),
+    };
     let (first, rest) = path.split_first()?;
     let mut value = root.get_ref().get(*first)?;
     for key in rest {
@@ -100,7 +111,9 @@ fn check_listen(s: &str) -> Result<(), String> {
             return Err(format!("the bracketed host in `{s}` is not closed"));
         }
     } else if host.contains(':') || host.contains(']') {
-        return Err(format!("an IPv6 host must be written in brackets, like `[::1]:{port}`"));
+        return Err(format!(
+            "an IPv6 host must be written in brackets, like `[::1]:{port}`"
+        ));
     }
     if port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
         return Err(format!("the port `{port}` is not a number"));
@@ -243,7 +256,9 @@ impl Cx {
         let mut package = None;
         let mut capabilities = Vec::new();
         let mut nodes = Vec::new();
-        let mut storage = Storage::Embedded { path: DEFAULT_STORAGE_PATH.to_string() };
+        let mut storage = Storage::Embedded {
+            path: DEFAULT_STORAGE_PATH.to_string(),
+        };
         // Capabilities first: nodes' `caps` are checked against them wherever they appear.
         if let Some((key, value)) = root.get_key_value("capabilities")
             && let Some(t) = self.table(key, value, "capabilities")
@@ -281,7 +296,13 @@ impl Cx {
             }
             return None;
         };
-        Some(Manifest { file: self.file, package, capabilities, nodes, storage })
+        Some(Manifest {
+            file: self.file,
+            package,
+            capabilities,
+            nodes,
+            storage,
+        })
     }
 
     fn package(&mut self, pkg_key: &Key<'_>, t: &DeTable<'_>) -> Package {
@@ -295,7 +316,9 @@ impl Cx {
                 "name" => name = self.nonempty_string(key, value, WHERE),
                 "version" => version = self.nonempty_string(key, value, WHERE),
                 "entry" => {
-                    let Some(e) = self.nonempty_string(key, value, WHERE) else { continue };
+                    let Some(e) = self.nonempty_string(key, value, WHERE) else {
+                        continue;
+                    };
                     if !e.ends_with(".jan") {
                         self.error(
                             value.span(),
@@ -328,7 +351,9 @@ impl Cx {
         let mut out = Vec::new();
         for (key, value) in entries(t) {
             let name: &str = key.get_ref();
-            let Some(description) = self.string(key, value, WHERE) else { continue };
+            let Some(description) = self.string(key, value, WHERE) else {
+                continue;
+            };
             if !is_lower_ident(name) {
                 let fixed = name.to_lowercase().replace(['-', ' ', '.'], "_");
                 let help = if is_lower_ident(&fixed) {
@@ -355,7 +380,9 @@ impl Cx {
 
     fn cluster(&mut self, t: &DeTable<'_>, caps: &[CapabilityDecl]) -> Vec<NodeDecl> {
         self.unknown_keys(t, "`[cluster]`", CLUSTER_KEYS);
-        let Some(value) = t.get("node") else { return Vec::new() };
+        let Some(value) = t.get("node") else {
+            return Vec::new();
+        };
         let DeValue::Array(items) = value.get_ref() else {
             self.error(
                 value.span(),
@@ -452,7 +479,12 @@ impl Cx {
         if !ok {
             return None;
         }
-        Some(NodeDecl { name, listen, caps: node_caps, span: self.span(name_span) })
+        Some(NodeDecl {
+            name,
+            listen,
+            caps: node_caps,
+            span: self.span(name_span),
+        })
     }
 
     fn node_caps(&mut self, value: &Value<'_>, caps: &[CapabilityDecl]) -> Vec<String> {
@@ -522,7 +554,9 @@ impl Cx {
                     "unknown backend",
                     Some(help),
                 );
-                return Storage::Embedded { path: DEFAULT_STORAGE_PATH.to_string() };
+                return Storage::Embedded {
+                    path: DEFAULT_STORAGE_PATH.to_string(),
+                };
             }
         }
         let path = t.get_key_value("path");
@@ -569,11 +603,17 @@ impl Cx {
                 Some((key, value)) => self.nonempty_string(key, value, WHERE),
                 None => None,
             };
-            Storage::Embedded { path: path.unwrap_or_else(|| DEFAULT_STORAGE_PATH.to_string()) }
+            Storage::Embedded {
+                path: path.unwrap_or_else(|| DEFAULT_STORAGE_PATH.to_string()),
+            }
         }
     }
 }
 
 fn list(words: &[&str]) -> String {
-    words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
+    words
+        .iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -192,7 +192,8 @@ fn struct_literal_unknown_field_suggests() {
     assert_eq!(check(src), vec![(3, "E0209")]);
     // `y` is too short for a guess: the fields are listed instead.
     assert!(message(src, "E0209").contains("its fields are `x` and `yy`"));
-    let long = "struct P { x: i64, count: i64 }\nfunc main() do\n    let p = P { x: 1, cuont: 2 }\nend\n";
+    let long =
+        "struct P { x: i64, count: i64 }\nfunc main() do\n    let p = P { x: 1, cuont: 2 }\nend\n";
     assert!(message(long, "E0209").contains("did you mean `count`?"));
 }
 

@@ -49,7 +49,10 @@ fn spawn_of_a_non_actor_reads_well() {
             "cannot spawn `P`: it is a struct, not an actor or supervisor",
         ]
     );
-    assert_eq!(ds[0].help.as_deref(), Some("a function runs when it is called: `work(...)`"));
+    assert_eq!(
+        ds[0].help.as_deref(),
+        Some("a function runs when it is called: `work(...)`")
+    );
 }
 
 #[test]
@@ -76,7 +79,10 @@ fn field_and_count_errors_name_the_variant() {
     assert!(m.contains("`{ w, h }`"), "{m}");
     let m = message(src, "E0209");
     assert!(m.starts_with("`Shape.Rect` has no field `wdth`"), "{m}");
-    assert!(m.contains("did you mean `w`?") || m.contains("its fields are"), "{m}");
+    assert!(
+        m.contains("did you mean `w`?") || m.contains("its fields are"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -87,7 +93,12 @@ fn short_names_get_no_guess_but_an_explanation() {
     assert_eq!(ds.len(), 1);
     assert_eq!(ds[0].help, None);
     assert!(ds[0].labels.len() == 2, "{:?}", ds[0].labels);
-    assert!(ds[0].notes.iter().any(|n| n.contains("exists only until the end")));
+    assert!(
+        ds[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("exists only until the end"))
+    );
     // An unknown 1-char field lists the fields instead of guessing.
     let f = "struct P { x: i64, y: i64 }\nfunc f(p: P) -> i64 do\n    return p.z\nend\n";
     assert_eq!(
@@ -126,8 +137,16 @@ fn combined_protocols_are_spelt_with_plus() {
     let src = "message M { Work }\nmessage P { Ping }\nmessage O { Other }\nbehavior B implements P do\n    receive do\n        | Ping => println(1)\n    end\nend\nactor H implements M does B do\n    receive do\n        | Work => println(2)\n    end\nend\nfunc main() do\n    let h = spawn H()\n    let o: ActorRef[O] = h\n    h.send(O.Other)\nend\n";
     let ds = diags(src);
     assert_eq!(ds.len(), 2);
-    assert!(ds[0].message.contains("found `ActorRef[M + P]`"), "{}", ds[0].message);
-    assert!(ds[1].message.contains("not a message of `M + P`"), "{}", ds[1].message);
+    assert!(
+        ds[0].message.contains("found `ActorRef[M + P]`"),
+        "{}",
+        ds[0].message
+    );
+    assert!(
+        ds[1].message.contains("not a message of `M + P`"),
+        "{}",
+        ds[1].message
+    );
 }
 
 #[test]
@@ -162,13 +181,23 @@ fn later_field_and_later_child_are_explained() {
     );
     let ds = diags(&actor);
     assert_eq!(ds.len(), 1);
-    assert!(ds[0].notes.iter().any(|n| n.contains("fields declared before it")));
+    assert!(
+        ds[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("fields declared before it"))
+    );
     let sup = format!(
         "{PING}actor W(peer: ActorRef[M]) implements M do\n    receive do\n        | Ping => println(1)\n        | Wait {{ reply }} => reply.send(1)\n    end\nend\nsupervisor S do\n    child w: W(v)\n    child v: W(w)\nend\n"
     );
     let ds = diags(&sup);
     assert_eq!(ds.len(), 1);
-    assert!(ds[0].notes.iter().any(|n| n.contains("children declared before it")));
+    assert!(
+        ds[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("children declared before it"))
+    );
 }
 
 #[test]
@@ -177,7 +206,10 @@ fn handler_return_value_help_fits_handlers() {
         "{PING}actor A implements M do\n    receive do\n        | Ping => return 5\n        | Wait {{ reply }} => reply.send(1)\n    end\nend\n"
     );
     let m = message(&src, "E0309");
-    assert!(m.contains("`return` in a `receive` arm or hook takes no value"), "{m}");
+    assert!(
+        m.contains("`return` in a `receive` arm or hook takes no value"),
+        "{m}"
+    );
     assert!(!m.contains("declare a return type"), "{m}");
 }
 
@@ -220,7 +252,12 @@ fn named_argument_errors_point_at_both_and_list_parameters() {
     let ds = diags(src);
     assert_eq!(ds.len(), 2);
     assert_eq!(ds[0].labels.len(), 2);
-    assert!(ds[1].notes.iter().any(|n| n == "its parameters are `w` and `h`"));
+    assert!(
+        ds[1]
+            .notes
+            .iter()
+            .any(|n| n == "its parameters are `w` and `h`")
+    );
 }
 
 #[test]
@@ -238,7 +275,12 @@ fn constant_name_in_pattern_is_explained() {
     assert_eq!(ds.len(), 1);
     assert_eq!(ds[0].code, "W0401");
     assert_eq!(ds[0].labels.len(), 2);
-    assert!(ds[0].help.as_deref().is_some_and(|h| h.contains("x when x == LIMIT")));
+    assert!(
+        ds[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("x when x == LIMIT"))
+    );
 }
 
 #[test]
@@ -261,13 +303,19 @@ fn mailbox_errors_point_at_the_offending_part() {
     assert_eq!(ds.len(), 1);
     assert_eq!(ds[0].labels[0].message, "`@mailbox` takes only `capacity:`");
     let zero = format!("{PING}@mailbox(capacity: 0)\n{body}");
-    assert_eq!(diags(&zero)[0].labels[0].message, "the capacity must be at least 1");
+    assert_eq!(
+        diags(&zero)[0].labels[0].message,
+        "the capacity must be at least 1"
+    );
 }
 
 #[test]
 fn variant_clash_points_at_both_declarations() {
     let src = "message H { Ping }\nmessage P { Ping }\nbehavior B implements P do\n    receive do\n        | Ping => println(1)\n    end\nend\nactor A implements H does B do\n    receive do\n        | Ping => println(2)\n    end\nend\n";
-    let ds: Vec<_> = diags(src).into_iter().filter(|d| d.code == "E0611").collect();
+    let ds: Vec<_> = diags(src)
+        .into_iter()
+        .filter(|d| d.code == "E0611")
+        .collect();
     assert_eq!(ds.len(), 1);
     let secondary: Vec<&str> = ds[0]
         .labels

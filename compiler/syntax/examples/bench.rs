@@ -52,7 +52,10 @@ end
 "#;
 
 fn main() {
-    let target: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(200_000);
+    let target: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200_000);
     let unit_lines = UNIT.lines().count();
     let src = UNIT.repeat(target / unit_lines + 1);
     let lines = src.lines().count();
@@ -63,7 +66,11 @@ fn main() {
         let t = std::time::Instant::now();
         let (m, d) = janus_syntax::parse_module(janus_syntax::FileId(0), &src);
         let secs = t.elapsed().as_secs_f64();
-        assert!(d.is_empty(), "benchmark program has diagnostics: {:?}", d.first());
+        assert!(
+            d.is_empty(),
+            "benchmark program has diagnostics: {:?}",
+            d.first()
+        );
         assert!(!m.items.is_empty());
         drop(m);
         best = best.min(secs);

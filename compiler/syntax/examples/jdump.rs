@@ -17,6 +17,17 @@ fn main() {
     print!("{}", janus_syntax::dump(&m));
     for d in diags {
         let span = d.primary_span().unwrap_or_default();
-        println!("{} {} at {}..{}: {}", d.code, d.message, span.lo, span.hi, d.labels.iter().map(|l| l.message.clone()).collect::<Vec<_>>().join(" | "));
+        println!(
+            "{} {} at {}..{}: {}",
+            d.code,
+            d.message,
+            span.lo,
+            span.hi,
+            d.labels
+                .iter()
+                .map(|l| l.message.clone())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
-use crate::parser::{Ctx, RecvItem, Recovery, SupItem};
+use crate::parser::{Ctx, Recovery, RecvItem, SupItem};
 use crate::span::Span;
 
 impl<'a> Ctx<'a> {
@@ -12,33 +12,64 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn expr(&self, kind: ExprKind, lo: usize, hi: usize) -> Expr {
-        Expr { kind, span: self.sp(lo, hi) }
+        Expr {
+            kind,
+            span: self.sp(lo, hi),
+        }
     }
 
     pub fn pat(&self, kind: PatternKind, lo: usize, hi: usize) -> Pattern {
-        Pattern { kind, span: self.sp(lo, hi) }
+        Pattern {
+            kind,
+            span: self.sp(lo, hi),
+        }
     }
 
     pub fn bin(&self, op: BinOp, lhs: Expr, rhs: Expr, lo: usize, hi: usize) -> Expr {
-        self.expr(ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, lo, hi)
+        self.expr(
+            ExprKind::Binary {
+                op,
+                lhs: Box::new(lhs),
+                rhs: Box::new(rhs),
+            },
+            lo,
+            hi,
+        )
     }
 
     pub fn recover(&mut self, e: Recovery<'a>) {
         self.errors.push(e);
     }
 
-    pub fn tuple_field(&mut self, base: Expr, index: u64, il: usize, ir: usize, lo: usize, hi: usize) -> Expr {
+    pub fn tuple_field(
+        &mut self,
+        base: Expr,
+        index: u64,
+        il: usize,
+        ir: usize,
+        lo: usize,
+        hi: usize,
+    ) -> Expr {
         let index_span = self.sp(il, ir);
         let index = match u32::try_from(index) {
             Ok(i) => i,
             Err(_) => {
                 self.diags.push(
-                    Diagnostic::error("E0106", "tuple index is too large").primary(index_span, "not a tuple position"),
+                    Diagnostic::error("E0106", "tuple index is too large")
+                        .primary(index_span, "not a tuple position"),
                 );
                 0
             }
         };
-        self.expr(ExprKind::TupleField { base: Box::new(base), index, index_span }, lo, hi)
+        self.expr(
+            ExprKind::TupleField {
+                base: Box::new(base),
+                index,
+                index_span,
+            },
+            lo,
+            hi,
+        )
     }
 
     /// `Path { fields }`: the path must be a name, a dotted name or `.Name`.
@@ -58,11 +89,24 @@ impl<'a> Ctx<'a> {
             );
             return self.expr(ExprKind::Error, lo, hi);
         }
-        self.expr(ExprKind::StructLit { path: Box::new(path), fields }, lo, hi)
+        self.expr(
+            ExprKind::StructLit {
+                path: Box::new(path),
+                fields,
+            },
+            lo,
+            hi,
+        )
     }
 
     /// A pattern written as a dotted path: a bare name binds; anything else names a variant.
-    pub fn path_pat(&self, mut path: Vec<Ident>, fields: Option<VariantFields>, lo: usize, hi: usize) -> Pattern {
+    pub fn path_pat(
+        &self,
+        mut path: Vec<Ident>,
+        fields: Option<VariantFields>,
+        lo: usize,
+        hi: usize,
+    ) -> Pattern {
         if path.len() == 1
             && fields.is_none()
             && let Some(name) = path.pop()
@@ -72,7 +116,11 @@ impl<'a> Ctx<'a> {
         match path.pop() {
             Some(name) => self.pat(
                 PatternKind::Variant {
-                    path: VariantPath { qualifier: path, leading_dot: false, name },
+                    path: VariantPath {
+                        qualifier: path,
+                        leading_dot: false,
+                        name,
+                    },
                     fields: fields.unwrap_or(VariantFields::None),
                 },
                 lo,
@@ -87,7 +135,9 @@ impl<'a> Ctx<'a> {
         self.diags.push(
             Diagnostic::error("E0108", format!("`{kw}` is not allowed at top level"))
                 .primary(self.sp(lo, hi), "top-level bindings are not supported")
-                .help("use `const NAME: Type = value` for a constant, or move this into a function"),
+                .help(
+                    "use `const NAME: Type = value` for a constant, or move this into a function",
+                ),
         );
         ItemKind::Error
     }
@@ -95,7 +145,9 @@ impl<'a> Ctx<'a> {
     /// Reports a construct in the wrong place (E0108).
     pub fn misplaced(&mut self, lo: usize, hi: usize, message: &str, help: &str) {
         self.diags.push(
-            Diagnostic::error("E0108", message).primary(self.sp(lo, hi), "not allowed here").help(help),
+            Diagnostic::error("E0108", message)
+                .primary(self.sp(lo, hi), "not allowed here")
+                .help(help),
         );
     }
 
@@ -114,7 +166,12 @@ impl<'a> Ctx<'a> {
                 return Member::Error(self.sp(lo, hi));
             }
         };
-        Member::Hook(Hook { kind: k, kind_span: kind.span, body, span: self.sp(lo, hi) })
+        Member::Hook(Hook {
+            kind: k,
+            kind_span: kind.span,
+            body,
+            span: self.sp(lo, hi),
+        })
     }
 
     pub fn receive(&mut self, items: Vec<RecvItem>, lo: usize, hi: usize) -> Member {
@@ -130,10 +187,13 @@ impl<'a> Ctx<'a> {
                         // Reported at the `after` arm: that is the one to move.
                         after_reported = true;
                         self.diags.push(
-                            Diagnostic::error("E0612", "the `after` arm must be the last arm of `receive`")
-                                .primary(a.span, "`after` before other arms")
-                                .secondary(arm.span, "this arm follows it")
-                                .help("move the `after` arm to the end of the `receive` block"),
+                            Diagnostic::error(
+                                "E0612",
+                                "the `after` arm must be the last arm of `receive`",
+                            )
+                            .primary(a.span, "`after` before other arms")
+                            .secondary(arm.span, "this arm follows it")
+                            .help("move the `after` arm to the end of the `receive` block"),
                         );
                     }
                     arms.push(arm);
@@ -152,23 +212,39 @@ impl<'a> Ctx<'a> {
                 RecvItem::Error => {}
             }
         }
-        Member::Receive(Receive { arms, after, span: self.sp(lo, hi) })
+        Member::Receive(Receive {
+            arms,
+            after,
+            span: self.sp(lo, hi),
+        })
     }
 
-    pub fn setting(&mut self, name: Ident, value: Expr, within: Option<Expr>, lo: usize, hi: usize) -> SupItem {
+    pub fn setting(
+        &mut self,
+        name: Ident,
+        value: Expr,
+        within: Option<Expr>,
+        lo: usize,
+        hi: usize,
+    ) -> SupItem {
         let span = self.sp(lo, hi);
         let kind = match (name.name.as_str(), within) {
             ("strategy", None) => match value.kind {
                 ExprKind::Name(id) => SettingKind::Strategy(id),
                 _ => {
                     self.diags.push(
-                        Diagnostic::error("E0101", "expected a strategy name")
-                            .primary(value.span, "expected `one_for_one`, `one_for_all` or `rest_for_one`"),
+                        Diagnostic::error("E0101", "expected a strategy name").primary(
+                            value.span,
+                            "expected `one_for_one`, `one_for_all` or `rest_for_one`",
+                        ),
                     );
                     return SupItem::Error;
                 }
             },
-            ("intensity", Some(window)) => SettingKind::Intensity { count: value, window },
+            ("intensity", Some(window)) => SettingKind::Intensity {
+                count: value,
+                window,
+            },
             ("intensity", None) => {
                 self.diags.push(
                     Diagnostic::error("E0101", "expected `within` after the restart count")
@@ -188,27 +264,56 @@ impl<'a> Ctx<'a> {
             (other, None) => {
                 self.diags.push(
                     Diagnostic::error("E0101", format!("unknown supervisor setting `{other}`"))
-                        .primary(name.span, "expected `strategy`, `intensity`, `backoff` or `child`"),
+                        .primary(
+                            name.span,
+                            "expected `strategy`, `intensity`, `backoff` or `child`",
+                        ),
                 );
                 return SupItem::Error;
             }
         };
-        SupItem::Setting(SupervisorSetting { kind, name_span: name.span, span })
+        SupItem::Setting(SupervisorSetting {
+            kind,
+            name_span: name.span,
+            span,
+        })
     }
 
-    pub fn child(&mut self, name: Ident, target: Expr, restart: Option<Ident>, lo: usize, hi: usize) -> SupItem {
+    pub fn child(
+        &mut self,
+        name: Ident,
+        target: Expr,
+        restart: Option<Ident>,
+        lo: usize,
+        hi: usize,
+    ) -> SupItem {
         let (target, args) = match target.kind {
             ExprKind::Call { callee, args } => (*callee, Some(args)),
-            kind => (Expr { kind, span: target.span }, None),
+            kind => (
+                Expr {
+                    kind,
+                    span: target.span,
+                },
+                None,
+            ),
         };
-        SupItem::Child(ChildSpec { name, target, args, restart, span: self.sp(lo, hi) })
+        SupItem::Child(ChildSpec {
+            name,
+            target,
+            args,
+            restart,
+            span: self.sp(lo, hi),
+        })
     }
 
     pub fn on_node(&mut self, word: Ident, node: Expr, lo: usize, hi: usize) -> SupItem {
         if word.name != "node" {
             self.diags.push(
-                Diagnostic::error("E0101", format!("expected `node` after `on`, found `{}`", word.name))
-                    .primary(word.span, "a supervisor is placed with `on node <expr>`"),
+                Diagnostic::error(
+                    "E0101",
+                    format!("expected `node` after `on`, found `{}`", word.name),
+                )
+                .primary(word.span, "a supervisor is placed with `on node <expr>`"),
             );
             return SupItem::Error;
         }
@@ -245,7 +350,14 @@ impl<'a> Ctx<'a> {
                 SupItem::Error => {}
             }
         }
-        SupervisorDecl { name, params, settings, on_node, children, header_span: self.sp(lo, hi) }
+        SupervisorDecl {
+            name,
+            params,
+            settings,
+            on_node,
+            children,
+            header_span: self.sp(lo, hi),
+        }
     }
 
     /// 1-based line of byte offset `pos`, when known.
@@ -253,4 +365,3 @@ impl<'a> Ctx<'a> {
         self.lines.map(|l| l.line_of(pos))
     }
 }
-

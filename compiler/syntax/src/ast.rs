@@ -299,7 +299,10 @@ pub struct TypeExpr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeExprKind {
     /// `i64`, `Shape`, `chat.Msg`, `Map[K, V]`, `ActorRef[M]`, `Option[T]`.
-    Named { path: Vec<Ident>, args: Vec<TypeExpr> },
+    Named {
+        path: Vec<Ident>,
+        args: Vec<TypeExpr>,
+    },
     /// `[T]`.
     List(Box<TypeExpr>),
     /// `(A, B)`; `()` is the empty tuple.
@@ -307,7 +310,10 @@ pub enum TypeExprKind {
     /// `?T`.
     Optional(Box<TypeExpr>),
     /// `T ! E` or `T ! (E1 | E2)`.
-    ErrorUnion { ok: Box<TypeExpr>, errors: Vec<TypeExpr> },
+    ErrorUnion {
+        ok: Box<TypeExpr>,
+        errors: Vec<TypeExpr>,
+    },
     Error,
 }
 
@@ -329,11 +335,23 @@ pub struct Stmt {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     /// `let p: T = e`, `var x = e` (also with `:=`).
-    Let { mutable: bool, pat: Pattern, ty: Option<TypeExpr>, init: Expr },
+    Let {
+        mutable: bool,
+        pat: Pattern,
+        ty: Option<TypeExpr>,
+        init: Expr,
+    },
     Assign(Assign),
     Expr(Expr),
-    While { cond: Expr, body: Block },
-    For { pat: Pattern, iter: Expr, body: Block },
+    While {
+        cond: Expr,
+        body: Block,
+    },
+    For {
+        pat: Pattern,
+        iter: Expr,
+        body: Block,
+    },
     /// A statement the parser could not make sense of; already reported.
     Error,
 }
@@ -376,25 +394,66 @@ pub enum ExprKind {
     List(Vec<Expr>),
     Tuple(Vec<Expr>),
     /// `Point { x: 1, y }`, `Shape.Circle { radius: 1.0 }`, `.Rect { w, h }`.
-    StructLit { path: Box<Expr>, fields: Vec<FieldInit> },
+    StructLit {
+        path: Box<Expr>,
+        fields: Vec<FieldInit>,
+    },
     /// `f(a, b: c)`, `xs.push(x)`, `c.ask(Get, timeout: 1s)`.
-    Call { callee: Box<Expr>, args: Vec<Arg> },
-    Field { base: Box<Expr>, name: Ident },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Arg>,
+    },
+    Field {
+        base: Box<Expr>,
+        name: Ident,
+    },
     /// `t.0`.
-    TupleField { base: Box<Expr>, index: u32, index_span: Span },
-    Index { base: Box<Expr>, index: Box<Expr> },
-    Unary { op: UnOp, expr: Box<Expr> },
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
-    Range { lo: Box<Expr>, hi: Box<Expr>, inclusive: bool },
+    TupleField {
+        base: Box<Expr>,
+        index: u32,
+        index_span: Span,
+    },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Unary {
+        op: UnOp,
+        expr: Box<Expr>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Range {
+        lo: Box<Expr>,
+        hi: Box<Expr>,
+        inclusive: bool,
+    },
     /// `e?` and `try e`.
     Try(Box<Expr>),
     /// `e catch default` or `e catch |err| handler`.
-    Catch { expr: Box<Expr>, binding: Option<Ident>, handler: Box<Expr> },
-    If { cond: Box<Expr>, then: Block, else_: Option<Box<Expr>> },
-    Match { scrutinee: Box<Expr>, arms: Vec<MatchArm> },
+    Catch {
+        expr: Box<Expr>,
+        binding: Option<Ident>,
+        handler: Box<Expr>,
+    },
+    If {
+        cond: Box<Expr>,
+        then: Block,
+        else_: Option<Box<Expr>>,
+    },
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<MatchArm>,
+    },
     Block(Block),
     /// `spawn Target(args) on node`.
-    Spawn { target: Box<Expr>, on: Option<Box<Expr>> },
+    Spawn {
+        target: Box<Expr>,
+        on: Option<Box<Expr>>,
+    },
     Return(Option<Box<Expr>>),
     Fail(Box<Expr>),
     Break,
@@ -501,7 +560,10 @@ pub enum PatternKind {
     Null,
     Tuple(Vec<Pattern>),
     /// `Shape.Circle`, `.Dot`, `Rect { w, h: 2.0 }`, `Pair(a, b)`.
-    Variant { path: VariantPath, fields: VariantFields },
+    Variant {
+        path: VariantPath,
+        fields: VariantFields,
+    },
     Error,
 }
 

@@ -242,7 +242,12 @@ fn member(o: &mut String, m: &Member) {
     match m {
         Member::Field(f) => {
             attrs(o, &f.attrs);
-            let _ = write!(o, "({} {}", if f.mutable { "var" } else { "let" }, f.name.name);
+            let _ = write!(
+                o,
+                "({} {}",
+                if f.mutable { "var" } else { "let" },
+                f.name.name
+            );
             if let Some(t) = &f.ty {
                 o.push_str(": ");
                 ty(o, t);
@@ -308,4 +313,3 @@ pub(crate) fn assign(o: &mut String, a: &Assign) {
     expr(o, &a.value);
     o.push(')');
 }
-

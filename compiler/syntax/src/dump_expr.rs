@@ -61,7 +61,12 @@ pub(crate) fn block(o: &mut String, b: &Block) {
 
 fn stmt(o: &mut String, s: &Stmt) {
     match &s.kind {
-        StmtKind::Let { mutable, pat, ty: t, init } => {
+        StmtKind::Let {
+            mutable,
+            pat,
+            ty: t,
+            init,
+        } => {
             o.push_str(if *mutable { "(var " } else { "(let " });
             pattern(o, pat);
             if let Some(t) = t {
@@ -219,7 +224,11 @@ pub(crate) fn expr(o: &mut String, e: &Expr) {
             expr(o, inner);
             o.push(')');
         }
-        ExprKind::Catch { expr: inner, binding, handler } => {
+        ExprKind::Catch {
+            expr: inner,
+            binding,
+            handler,
+        } => {
             o.push_str("(catch ");
             expr(o, inner);
             if let Some(b) = binding {

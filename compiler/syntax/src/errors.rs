@@ -25,27 +25,46 @@ pub(crate) fn opened_on(ctx: &Ctx, open: Open) -> String {
     }
 }
 
-pub(crate) fn unclosed_diag(ctx: &Ctx, open: Open, end: usize, next: Option<&(Span, String)>) -> Diagnostic {
+pub(crate) fn unclosed_diag(
+    ctx: &Ctx,
+    open: Open,
+    end: usize,
+    next: Option<&(Span, String)>,
+) -> Diagnostic {
     let opener = ctx.sp(open.lo as usize, open.hi as usize);
     let closer = open.kind.closer();
     match next {
         // The primary label is the opener: that is where the fix goes.
         None => Diagnostic::error(
             "E0102",
-            format!("unexpected end of file: the {} is never closed", opened_on(ctx, open)),
+            format!(
+                "unexpected end of file: the {} is never closed",
+                opened_on(ctx, open)
+            ),
         )
-        .primary(opener, format!("this `{}` has no matching `{closer}`", open.kind.opener()))
-        .secondary(ctx.sp(end, end), format!("the file ends here; expected `{closer}`"))
-        .help(format!("add `{closer}` where the {} should end", what(open.kind))),
+        .primary(
+            opener,
+            format!("this `{}` has no matching `{closer}`", open.kind.opener()),
+        )
+        .secondary(
+            ctx.sp(end, end),
+            format!("the file ends here; expected `{closer}`"),
+        )
+        .help(format!(
+            "add `{closer}` where the {} should end",
+            what(open.kind)
+        )),
         Some((span, found)) => Diagnostic::error(
             "E0101",
-            format!("expected `{closer}` to close the {}, found {found}", opened_on(ctx, open)),
+            format!(
+                "expected `{closer}` to close the {}, found {found}",
+                opened_on(ctx, open)
+            ),
         )
         .primary(*span, format!("expected `{closer}` before this"))
         .secondary(opener, "never closed"),
     }
 }
-
 
 /// What the parser's "end of input" is.
 pub(crate) enum Eof {
@@ -69,20 +88,41 @@ pub(crate) struct ErrInfo<'x> {
 impl ErrInfo<'_> {
     fn suppressed(&self, at: usize) -> bool {
         // Few repairs in practice; bounded so that garbage input stays fast.
-        self.suppress.iter().take(64).any(|(lo, hi)| *lo <= at && at <= *hi)
-            || self.suppress.last().is_some_and(|(lo, hi)| *lo <= at && at <= *hi)
+        self.suppress
+            .iter()
+            .take(64)
+            .any(|(lo, hi)| *lo <= at && at <= *hi)
+            || self
+                .suppress
+                .last()
+                .is_some_and(|(lo, hi)| *lo <= at && at <= *hi)
     }
 }
 
 /// Reports the layout pass's repairs and returns the ranges where parse errors are their
 /// consequences.
-pub(crate) fn report_repairs(ctx: &Ctx, repairs: &[layout::Repair], diags: &mut Vec<Diagnostic>) -> Vec<(usize, usize)> {
+pub(crate) fn report_repairs(
+    ctx: &Ctx,
+    repairs: &[layout::Repair],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(usize, usize)> {
     let mut suppress = Vec::new();
     // A parse error on a block line that also lacks its `do` (`if n > 0 then`) says more than
     // "expected `do`"; the missing-`do` report is then dropped (see `drop_missing_do`).
     for r in repairs {
         let d = match r {
-            layout::Repair::LeftOpen { open, found, lo, hi } | layout::Repair::Replaced { open, found, lo, hi } => {
+            layout::Repair::LeftOpen {
+                open,
+                found,
+                lo,
+                hi,
+            }
+            | layout::Repair::Replaced {
+                open,
+                found,
+                lo,
+                hi,
+            } => {
                 let closer = open.kind.closer();
                 if matches!(r, layout::Repair::LeftOpen { .. }) {
                     suppress.push((open.lo as usize, *lo));
@@ -91,7 +131,10 @@ pub(crate) fn report_repairs(ctx: &Ctx, repairs: &[layout::Repair], diags: &mut 
                 }
                 Diagnostic::error(
                     "E0101",
-                    format!("expected `{closer}` to close the {}, found {found}", opened_on(ctx, *open)),
+                    format!(
+                        "expected `{closer}` to close the {}, found {found}",
+                        opened_on(ctx, *open)
+                    ),
                 )
                 .primary(ctx.sp(*lo, *hi), format!("expected `{closer}`"))
                 .secondary(ctx.sp(open.lo as usize, open.hi as usize), "opened here")
@@ -105,12 +148,22 @@ pub(crate) fn report_repairs(ctx: &Ctx, repairs: &[layout::Repair], diags: &mut 
                     .primary(ctx.sp(*lo, *hi), "nothing to close")
                     .help("remove it")
             }
-            layout::Repair::MissingDo { keyword, kw_lo, kw_hi, at } => {
+            layout::Repair::MissingDo {
+                keyword,
+                kw_lo,
+                kw_hi,
+                at,
+            } => {
                 suppress.push((*at, *at));
-                Diagnostic::error("E0101", format!("expected `do` at the end of the `{keyword}` line"))
-                    .primary(ctx.sp(*at, *at), "expected `do` here")
-                    .secondary(ctx.sp(*kw_lo, *kw_hi), "this block starts here")
-                    .help(format!("write `{keyword} ... do`, then the block, then `end`"))
+                Diagnostic::error(
+                    "E0101",
+                    format!("expected `do` at the end of the `{keyword}` line"),
+                )
+                .primary(ctx.sp(*at, *at), "expected `do` here")
+                .secondary(ctx.sp(*kw_lo, *kw_hi), "this block starts here")
+                .help(format!(
+                    "write `{keyword} ... do`, then the block, then `end`"
+                ))
             }
         };
         diags.push(d);
@@ -118,9 +171,17 @@ pub(crate) fn report_repairs(ctx: &Ctx, repairs: &[layout::Repair], diags: &mut 
     suppress
 }
 
-pub(crate) fn report(ctx: &Ctx, info: &ErrInfo, e: ParseError<usize, Tok, LexicalError>, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn report(
+    ctx: &Ctx,
+    info: &ErrInfo,
+    e: ParseError<usize, Tok, LexicalError>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let d = match e {
-        ParseError::UnrecognizedToken { token: (lo, tok, hi), expected } => {
+        ParseError::UnrecognizedToken {
+            token: (lo, tok, hi),
+            expected,
+        } => {
             if info.suppressed(lo) {
                 return;
             }
@@ -140,7 +201,10 @@ pub(crate) fn report(ctx: &Ctx, info: &ErrInfo, e: ParseError<usize, Tok, Lexica
                     let closer = open.kind.closer();
                     Diagnostic::error(
                         "E0101",
-                        format!("expected `{closer}` to close the {}, found {found}", opened_on(ctx, open)),
+                        format!(
+                            "expected `{closer}` to close the {}, found {found}",
+                            opened_on(ctx, open)
+                        ),
                     )
                     .primary(span, format!("expected `{closer}`"))
                     .secondary(ctx.sp(open.lo as usize, open.hi as usize), "opened here")
@@ -150,18 +214,38 @@ pub(crate) fn report(ctx: &Ctx, info: &ErrInfo, e: ParseError<usize, Tok, Lexica
                     let d = Diagnostic::error("E0101", format!("expected {exp}, found {found}"))
                         .primary(span, format!("expected {exp}"));
                     // `let match = 3`: a reserved word where a name was expected.
-                    let reserved = tok.text().filter(|t| t.chars().all(|c| c.is_ascii_alphabetic()));
+                    let reserved = tok
+                        .text()
+                        .filter(|t| t.chars().all(|c| c.is_ascii_alphabetic()));
                     let expects = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
                     let binary = matches!(
                         tok,
-                        Tok::Plus | Tok::Star | Tok::Slash | Tok::Percent | Tok::PlusPlus | Tok::EqEq | Tok::Ne
-                            | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge | Tok::And | Tok::Or | Tok::QuestionQuestion
-                            | Tok::Catch | Tok::DotDot | Tok::DotDotEq | Tok::DotDotLt
+                        Tok::Plus
+                            | Tok::Star
+                            | Tok::Slash
+                            | Tok::Percent
+                            | Tok::PlusPlus
+                            | Tok::EqEq
+                            | Tok::Ne
+                            | Tok::Lt
+                            | Tok::Le
+                            | Tok::Gt
+                            | Tok::Ge
+                            | Tok::And
+                            | Tok::Or
+                            | Tok::QuestionQuestion
+                            | Tok::Catch
+                            | Tok::DotDot
+                            | Tok::DotDotEq
+                            | Tok::DotDotLt
                     );
                     let line_start = ctx.lines.is_some_and(|l| l.starts_line(lo));
                     // `1 < 2 < 3`: after a comparison the grammar still takes `and`/`or`, but
                     // not another comparison (they are non-associative).
-                    let comparison = matches!(tok, Tok::EqEq | Tok::Ne | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge);
+                    let comparison = matches!(
+                        tok,
+                        Tok::EqEq | Tok::Ne | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge
+                    );
                     let chained = comparison && !line_start && expects("and");
                     match reserved {
                         _ if chained => {
@@ -189,26 +273,38 @@ pub(crate) fn report(ctx: &Ctx, info: &ErrInfo, e: ParseError<usize, Tok, Lexica
             }
             let exp = expected_desc(&expected);
             match &info.eof {
-                Eof::File => Diagnostic::error("E0102", format!("unexpected end of file, expected {exp}"))
-                    .primary(ctx.sp(info.end, info.end), format!("expected {exp}")),
-                Eof::Next(span, what) => Diagnostic::error("E0101", format!("expected {exp}, found {what}"))
-                    .primary(*span, format!("expected {exp} before this")),
-                Eof::Interp => Diagnostic::error("E0107", format!("incomplete interpolated expression, expected {exp}"))
-                    .primary(ctx.sp(location, info.end), format!("expected {exp}")),
+                Eof::File => {
+                    Diagnostic::error("E0102", format!("unexpected end of file, expected {exp}"))
+                        .primary(ctx.sp(info.end, info.end), format!("expected {exp}"))
+                }
+                Eof::Next(span, what) => {
+                    Diagnostic::error("E0101", format!("expected {exp}, found {what}"))
+                        .primary(*span, format!("expected {exp} before this"))
+                }
+                Eof::Interp => Diagnostic::error(
+                    "E0107",
+                    format!("incomplete interpolated expression, expected {exp}"),
+                )
+                .primary(ctx.sp(location, info.end), format!("expected {exp}")),
             }
         }
-        ParseError::ExtraToken { token: (lo, tok, hi) } => {
-            Diagnostic::error("E0101", format!("unexpected {}", tok.describe())).primary(ctx.sp(lo, hi), "unexpected")
-        }
-        ParseError::InvalidToken { location } => {
-            Diagnostic::error("E0103", "invalid token").primary(ctx.sp(location, location + 1), "invalid token")
-        }
+        ParseError::ExtraToken {
+            token: (lo, tok, hi),
+        } => Diagnostic::error("E0101", format!("unexpected {}", tok.describe()))
+            .primary(ctx.sp(lo, hi), "unexpected"),
+        ParseError::InvalidToken { location } => Diagnostic::error("E0103", "invalid token")
+            .primary(ctx.sp(location, location + 1), "invalid token"),
         ParseError::User { .. } => return,
     };
     // One mistake, one message: recovery may meet the same token twice. (Only recent
     // diagnostics are compared, so garbage input stays linear.)
     let lo = d.primary_span().map(|s| s.lo);
-    if diags.iter().rev().take(8).any(|old| old.code.starts_with("E010") && old.primary_span().map(|s| s.lo) == lo) {
+    if diags
+        .iter()
+        .rev()
+        .take(8)
+        .any(|old| old.code.starts_with("E010") && old.primary_span().map(|s| s.lo) == lo)
+    {
         return;
     }
     diags.push(d);
@@ -217,15 +313,20 @@ pub(crate) fn report(ctx: &Ctx, info: &ErrInfo, e: ParseError<usize, Tok, Lexica
 /// Tokens that continue an expression; left out of "expected" lists when something more
 /// telling is there.
 const OPERATORS: &[&str] = &[
-    "+", "-", "*", "/", "%", "++", "==", "!=", "<", "<=", ">", ">=", "and", "or", "??", "catch", "..", "..=",
-    "..<", ".", "(", "[", "?", "{", "=", "+=", "-=", "*=", "/=", "%=", "!", "on", "within", "restart",
+    "+", "-", "*", "/", "%", "++", "==", "!=", "<", "<=", ">", ">=", "and", "or", "??", "catch",
+    "..", "..=", "..<", ".", "(", "[", "?", "{", "=", "+=", "-=", "*=", "/=", "%=", "!", "on",
+    "within", "restart",
 ];
 
 /// The expected-token list in the user's terms, collapsed: "an expression", "`,` or `)`".
 pub(crate) fn expected_desc(expected: &[String]) -> String {
     let names: Vec<&str> = expected
         .iter()
-        .map(|s| s.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(s))
+        .map(|s| {
+            s.strip_prefix('"')
+                .and_then(|s| s.strip_suffix('"'))
+                .unwrap_or(s)
+        })
         .filter(|s| !s.starts_with("START_") && *s != "bad number")
         .collect();
     let has = |t: &str| names.contains(&t);
@@ -241,7 +342,11 @@ pub(crate) fn expected_desc(expected: &[String]) -> String {
     if has("func") && has("struct") && has("actor") {
         return "a declaration".to_string();
     }
-    let mut list: Vec<&str> = names.iter().copied().filter(|n| !OPERATORS.contains(n)).collect();
+    let mut list: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !OPERATORS.contains(n))
+        .collect();
     if list.is_empty() {
         // Only operators could continue here; name the one that would end the construct.
         for t in ["{", "=", "(", "!"] {
@@ -294,9 +399,17 @@ pub(crate) fn expected_desc(expected: &[String]) -> String {
 /// Drops a missing-`do` report when the parser reported an error on the same header
 /// (`if n > 0 then`): one mistake, one message. `first_parse` is where the parse errors start in
 /// `diags`.
-pub(crate) fn drop_missing_do(repairs: &[layout::Repair], diags: &mut Vec<Diagnostic>, first_repair: usize, first_parse: usize) {
-    let parse_los: Vec<usize> =
-        diags[first_parse..].iter().filter_map(|d| d.primary_span()).map(|s| s.lo as usize).collect();
+pub(crate) fn drop_missing_do(
+    repairs: &[layout::Repair],
+    diags: &mut Vec<Diagnostic>,
+    first_repair: usize,
+    first_parse: usize,
+) {
+    let parse_los: Vec<usize> = diags[first_parse..]
+        .iter()
+        .filter_map(|d| d.primary_span())
+        .map(|s| s.lo as usize)
+        .collect();
     let mut doomed = Vec::new();
     for (idx, r) in (first_repair..).zip(repairs) {
         if let layout::Repair::MissingDo { kw_hi, at, .. } = r

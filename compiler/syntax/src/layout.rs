@@ -56,14 +56,29 @@ pub struct Open {
 pub enum Repair {
     /// A closer matched an outer context: the contexts opened inside it (innermost `open`) were
     /// left open and have been closed right before it.
-    LeftOpen { open: Open, found: String, lo: usize, hi: usize },
+    LeftOpen {
+        open: Open,
+        found: String,
+        lo: usize,
+        hi: usize,
+    },
     /// A closer of a kind that is not open anywhere: it stands for the closer of `open`.
-    Replaced { open: Open, found: String, lo: usize, hi: usize },
+    Replaced {
+        open: Open,
+        found: String,
+        lo: usize,
+        hi: usize,
+    },
     /// A closer with nothing open: dropped.
     Dropped { found: String, lo: usize, hi: usize },
     /// A line starting a block (`if`, `while`, `for`, `else if` at `kw_lo..kw_hi`) ended
     /// without `do`: one was inserted at `at`.
-    MissingDo { keyword: &'static str, kw_lo: usize, kw_hi: usize, at: usize },
+    MissingDo {
+        keyword: &'static str,
+        kw_lo: usize,
+        kw_hi: usize,
+        at: usize,
+    },
 }
 
 /// Deepest nesting of brackets and blocks accepted; deeper input is cut off (and reported) so
@@ -173,7 +188,10 @@ fn is_operator(t: &Tok) -> bool {
 
 /// True when a terminator right before `t` is pointless (the grammar does not want one there).
 fn no_term_before(t: &Tok) -> bool {
-    matches!(t, Tok::End | Tok::Else | Tok::ElseIf | Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::Comma)
+    matches!(
+        t,
+        Tok::End | Tok::Else | Tok::ElseIf | Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::Comma
+    )
 }
 
 /// A block keyword whose line has not yet shown its `do`.
@@ -222,7 +240,9 @@ pub fn layout<'a>(input: impl IntoIterator<Item = Spanned<'a>>, nested: bool) ->
                 operators = 0;
             }
         }
-        if l.stack.len() >= MAX_DEPTH && matches!(tok, Tok::LParen | Tok::LBracket | Tok::LBrace | Tok::Do) {
+        if l.stack.len() >= MAX_DEPTH
+            && matches!(tok, Tok::LParen | Tok::LBracket | Tok::LBrace | Tok::Do)
+        {
             too_deep = Some((lo, hi, false));
             break;
         }
@@ -242,7 +262,13 @@ pub fn layout<'a>(input: impl IntoIterator<Item = Spanned<'a>>, nested: bool) ->
         l.out.pop();
         l.context.pop();
     }
-    Layout { tokens: l.out, context: l.context, unclosed: l.stack, repairs: l.repairs, too_deep }
+    Layout {
+        tokens: l.out,
+        context: l.context,
+        unclosed: l.stack,
+        repairs: l.repairs,
+        too_deep,
+    }
 }
 
 impl<'a> Layouter<'a> {
@@ -259,7 +285,12 @@ impl<'a> Layouter<'a> {
     }
 
     fn open(&mut self, kind: OpenKind, lo: usize, hi: usize) {
-        self.stack.push(Open { kind, lo: lo as u32, hi: hi as u32, elseif: false });
+        self.stack.push(Open {
+            kind,
+            lo: lo as u32,
+            hi: hi as u32,
+            elseif: false,
+        });
     }
 
     /// Applies one token (real or synthesized) to the stack and the output.
@@ -294,7 +325,12 @@ impl<'a> Layouter<'a> {
                 } else if let Some(pos) = self.stack.iter().rposition(|o| o.kind == kind) {
                     // The contexts opened after the matching one were left open: close them here.
                     if let Some(open) = self.stack.last().copied() {
-                        self.repairs.push(Repair::LeftOpen { open, found: tok.describe(), lo, hi });
+                        self.repairs.push(Repair::LeftOpen {
+                            open,
+                            found: tok.describe(),
+                            lo,
+                            hi,
+                        });
                     }
                     let inner: Vec<Open> = self.stack.drain(pos..).skip(1).rev().collect();
                     for open in inner {
@@ -302,11 +338,20 @@ impl<'a> Layouter<'a> {
                     }
                 } else if let Some(open) = self.stack.pop() {
                     // A closer of a kind that is not open: it stands for the expected one.
-                    self.repairs.push(Repair::Replaced { open, found: tok.describe(), lo, hi });
+                    self.repairs.push(Repair::Replaced {
+                        open,
+                        found: tok.describe(),
+                        lo,
+                        hi,
+                    });
                     push_closer(&mut self.out, &mut self.context, open, lo, hi);
                     return;
                 } else {
-                    self.repairs.push(Repair::Dropped { found: tok.describe(), lo, hi });
+                    self.repairs.push(Repair::Dropped {
+                        found: tok.describe(),
+                        lo,
+                        hi,
+                    });
                     return;
                 }
             }
@@ -343,7 +388,12 @@ impl<'a> Layouter<'a> {
     /// Remembers that the line of a block keyword should end with `do`.
     fn expect_do(&mut self, keyword: &'static str, lo: usize, hi: usize) {
         if self.line_significant() {
-            self.pending_do = Some(PendingDo { keyword, lo, hi, depth: self.stack.len() });
+            self.pending_do = Some(PendingDo {
+                keyword,
+                lo,
+                hi,
+                depth: self.stack.len(),
+            });
         }
     }
 
@@ -353,7 +403,9 @@ impl<'a> Layouter<'a> {
         if self.nested && top.is_none() {
             return;
         }
-        let Some((_, last, last_hi)) = self.out.last() else { return };
+        let Some((_, last, last_hi)) = self.out.last() else {
+            return;
+        };
         let last_hi = *last_hi;
         let continued = continues(last);
         match top.map(|o| o.kind) {
@@ -364,13 +416,25 @@ impl<'a> Layouter<'a> {
                 {
                     // `while x > 0` with the `do` forgotten: supply it, so the block nests right.
                     self.pending_do = None;
-                    self.repairs.push(Repair::MissingDo { keyword: p.keyword, kw_lo: p.lo, kw_hi: p.hi, at: last_hi });
+                    self.repairs.push(Repair::MissingDo {
+                        keyword: p.keyword,
+                        kw_lo: p.lo,
+                        kw_hi: p.hi,
+                        at: last_hi,
+                    });
                     self.feed(last_hi, Tok::Do, last_hi, false);
                     return;
                 }
                 let arm = *next == Tok::Pipe && top.is_some();
                 if arm || !continued {
-                    push_term(&mut self.out, &mut self.context, top, last_hi, last_hi, true);
+                    push_term(
+                        &mut self.out,
+                        &mut self.context,
+                        top,
+                        last_hi,
+                        last_hi,
+                        true,
+                    );
                 }
             }
             Some(OpenKind::Brace) => {
@@ -396,7 +460,13 @@ pub fn closer_token(kind: OpenKind) -> Tok<'static> {
 }
 
 /// Appends a synthesized closer for `open` (dropping a terminator right before it).
-pub fn push_closer(out: &mut Vec<Spanned<'_>>, context: &mut Vec<Option<Open>>, open: Open, lo: usize, hi: usize) {
+pub fn push_closer(
+    out: &mut Vec<Spanned<'_>>,
+    context: &mut Vec<Option<Open>>,
+    open: Open,
+    lo: usize,
+    hi: usize,
+) {
     if matches!(out.last(), Some((_, Tok::Semi(_), _))) {
         out.pop();
         context.pop();

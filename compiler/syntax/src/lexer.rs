@@ -192,7 +192,12 @@ enum Raw {
 /// Lexes `src` (which starts at byte `base` of the file) into tokens with absolute offsets.
 /// Line breaks are kept as [`Tok::Newline`] for the layout pass. Problems go to `diags`; the
 /// offending stretch is skipped or replaced by a best-effort token, so lexing never stops.
-pub fn lex<'a>(file: FileId, src: &'a str, base: usize, diags: &mut Vec<Diagnostic>) -> Vec<Spanned<'a>> {
+pub fn lex<'a>(
+    file: FileId,
+    src: &'a str,
+    base: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Spanned<'a>> {
     let mut out: Vec<Spanned<'a>> = Vec::with_capacity(src.len() / 4 + 4);
     let mut lex = Raw::lexer(src);
     let sp = |lo: usize, hi: usize| Span::new(file, base + lo, base + hi);
@@ -214,7 +219,11 @@ pub fn lex<'a>(file: FileId, src: &'a str, base: usize, diags: &mut Vec<Diagnost
                     continue;
                 }
                 let text = &src[lo..hi];
-                let shown = text.chars().next().map(|c| c.escape_debug().to_string()).unwrap_or_default();
+                let shown = text
+                    .chars()
+                    .next()
+                    .map(|c| c.escape_debug().to_string())
+                    .unwrap_or_default();
                 diags.push(
                     Diagnostic::error("E0103", format!("unexpected character `{shown}`"))
                         .primary(sp(lo, hi), "this character does not start any token"),
@@ -345,4 +354,3 @@ pub fn lex<'a>(file: FileId, src: &'a str, base: usize, diags: &mut Vec<Diagnost
     }
     out
 }
-

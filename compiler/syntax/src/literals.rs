@@ -35,15 +35,20 @@ pub(crate) fn block_comment_len(rest: &str) -> Option<usize> {
 pub(crate) fn number_extension(src: &str, lo: usize, hi: usize) -> usize {
     let b = src.as_bytes();
     let text = &b[lo..hi];
-    let hex_or_bin = text.len() > 1 && text[0] == b'0' && matches!(text[1], b'x' | b'X' | b'b' | b'B');
+    let hex_or_bin =
+        text.len() > 1 && text[0] == b'0' && matches!(text[1], b'x' | b'X' | b'b' | b'B');
     if hex_or_bin {
         return 0;
     }
     let mut end = hi;
     let after_dot = lo > 0 && b[lo - 1] == b'.';
-    if !after_dot && b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(|c| c.is_ascii_digit()) {
+    if !after_dot && b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(|c| c.is_ascii_digit())
+    {
         end += 1;
-        while b.get(end).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+        while b
+            .get(end)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        {
             end += 1;
         }
     }
@@ -51,7 +56,9 @@ pub(crate) fn number_extension(src: &str, lo: usize, hi: usize) -> usize {
     if matches!(b[end - 1], b'e' | b'E')
         && matches!(b.get(end), Some(b'+' | b'-'))
         && b.get(end + 1).is_some_and(|c| c.is_ascii_digit())
-        && b[lo..end - 1].iter().all(|c| c.is_ascii_digit() || *c == b'_' || *c == b'.')
+        && b[lo..end - 1]
+            .iter()
+            .all(|c| c.is_ascii_digit() || *c == b'_' || *c == b'.')
     {
         end += 2;
         while b.get(end).is_some_and(|c| c.is_ascii_digit() || *c == b'_') {
@@ -77,25 +84,43 @@ pub(crate) fn number<'a>(text: &str, span: Span, diags: &mut Vec<Diagnostic>) ->
         let radix = if matches!(b[1], b'x' | b'X') { 16 } else { 2 };
         let digits: String = text[2..].chars().filter(|c| *c != '_').collect();
         if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-            bad(diags, format!("invalid number literal `{text}`"), "bad digits", None);
+            bad(
+                diags,
+                format!("invalid number literal `{text}`"),
+                "bad digits",
+                None,
+            );
             return Tok::BadNumber;
         }
         return match u64::from_str_radix(&digits, radix) {
             Ok(v) => Tok::Int(v),
             Err(_) => {
-                bad(diags, format!("integer literal `{text}` is too large"), "does not fit in 64 bits", None);
+                bad(
+                    diags,
+                    format!("integer literal `{text}` is too large"),
+                    "does not fit in 64 bits",
+                    None,
+                );
                 Tok::BadNumber
             }
         };
     }
-    let digits_end = b.iter().position(|c| !(c.is_ascii_digit() || *c == b'_')).unwrap_or(b.len());
+    let digits_end = b
+        .iter()
+        .position(|c| !(c.is_ascii_digit() || *c == b'_'))
+        .unwrap_or(b.len());
     let rest = &text[digits_end..];
     if rest.is_empty() {
         let digits: String = text.chars().filter(|c| *c != '_').collect();
         return match digits.parse::<u64>() {
             Ok(v) => Tok::Int(v),
             Err(_) => {
-                bad(diags, format!("integer literal `{text}` is too large"), "does not fit in 64 bits", None);
+                bad(
+                    diags,
+                    format!("integer literal `{text}` is too large"),
+                    "does not fit in 64 bits",
+                    None,
+                );
                 Tok::BadNumber
             }
         };
@@ -103,18 +128,34 @@ pub(crate) fn number<'a>(text: &str, span: Span, diags: &mut Vec<Diagnostic>) ->
     let is_float = rest.starts_with('.')
         || (matches!(rest.as_bytes()[0], b'e' | b'E')
             && rest.len() > 1
-            && rest[1..].trim_start_matches(['+', '-']).bytes().all(|c| c.is_ascii_digit() || c == b'_')
-            && rest[1..].trim_start_matches(['+', '-']).bytes().any(|c| c.is_ascii_digit()));
+            && rest[1..]
+                .trim_start_matches(['+', '-'])
+                .bytes()
+                .all(|c| c.is_ascii_digit() || c == b'_')
+            && rest[1..]
+                .trim_start_matches(['+', '-'])
+                .bytes()
+                .any(|c| c.is_ascii_digit()));
     if is_float {
         let clean: String = text.chars().filter(|c| *c != '_').collect();
         return match clean.parse::<f64>() {
             Ok(v) if v.is_finite() => Tok::Float(v),
             Ok(_) => {
-                bad(diags, format!("float literal `{text}` is too large"), "out of range for f64", None);
+                bad(
+                    diags,
+                    format!("float literal `{text}` is too large"),
+                    "out of range for f64",
+                    None,
+                );
                 Tok::BadNumber
             }
             Err(_) => {
-                bad(diags, format!("invalid number literal `{text}`"), "not a valid float", None);
+                bad(
+                    diags,
+                    format!("invalid number literal `{text}`"),
+                    "not a valid float",
+                    None,
+                );
                 Tok::BadNumber
             }
         };
@@ -138,10 +179,19 @@ pub(crate) fn number<'a>(text: &str, span: Span, diags: &mut Vec<Diagnostic>) ->
         }
     };
     let digits: String = text[..digits_end].chars().filter(|c| *c != '_').collect();
-    match digits.parse::<u64>().ok().and_then(|v| v.checked_mul(unit_ns)) {
+    match digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|v| v.checked_mul(unit_ns))
+    {
         Some(ns) => Tok::Duration(ns),
         None => {
-            bad(diags, format!("duration `{text}` is too large"), "does not fit in 64 bits of nanoseconds", None);
+            bad(
+                diags,
+                format!("duration `{text}` is too large"),
+                "does not fit in 64 bits of nanoseconds",
+                None,
+            );
             Tok::BadNumber
         }
     }
@@ -167,7 +217,10 @@ pub(crate) fn scan_string(
                 out.push_str(&src[seg..i]);
                 diags.push(
                     Diagnostic::error("E0104", "unterminated string")
-                        .primary(Span::new(file, base + open, base + start), "this string is never closed")
+                        .primary(
+                            Span::new(file, base + open, base + start),
+                            "this string is never closed",
+                        )
                         .help("add the closing `\"`"),
                 );
                 return (out, i - start);
@@ -181,7 +234,10 @@ pub(crate) fn scan_string(
                 out.push_str(&src[seg..i]);
                 diags.push(
                     Diagnostic::error("E0104", "unterminated string")
-                        .primary(Span::new(file, base + open, base + start), "this string is not closed on its line")
+                        .primary(
+                            Span::new(file, base + open, base + start),
+                            "this string is not closed on its line",
+                        )
                         .help("add the closing `\"`; write `\\n` for a line break inside a string"),
                 );
                 return (out, i - start);
@@ -197,7 +253,14 @@ pub(crate) fn scan_string(
 }
 
 /// Decodes the escape at `src[i]` (a backslash) into `out`; returns the index after it.
-fn escape(file: FileId, src: &str, base: usize, i: usize, out: &mut String, diags: &mut Vec<Diagnostic>) -> usize {
+fn escape(
+    file: FileId,
+    src: &str,
+    base: usize,
+    i: usize,
+    out: &mut String,
+    diags: &mut Vec<Diagnostic>,
+) -> usize {
     let b = src.as_bytes();
     let c = match b.get(i + 1) {
         Some(c) => *c,
@@ -236,17 +299,27 @@ fn escape(file: FileId, src: &str, base: usize, i: usize, out: &mut String, diag
         }
         diags.push(
             Diagnostic::error("E0105", format!("invalid unicode escape `\\u{{{hex}}}`"))
-                .primary(Span::new(file, base + i, base + close + 1), "not a Unicode scalar value")
+                .primary(
+                    Span::new(file, base + i, base + close + 1),
+                    "not a Unicode scalar value",
+                )
                 .help("write 1 to 6 hex digits of a valid code point, e.g. `\\u{1F600}`"),
         );
         return close + 1;
     }
     // Unknown escape: report it and keep the character itself.
-    let ch_len = src[i + 1..].chars().next().map(|ch| ch.len_utf8()).unwrap_or(1);
+    let ch_len = src[i + 1..]
+        .chars()
+        .next()
+        .map(|ch| ch.len_utf8())
+        .unwrap_or(1);
     let shown = &src[i..i + 1 + ch_len];
     diags.push(
         Diagnostic::error("E0105", format!("invalid escape sequence `{shown}`"))
-            .primary(Span::new(file, base + i, base + i + 1 + ch_len), "unknown escape")
+            .primary(
+                Span::new(file, base + i, base + i + 1 + ch_len),
+                "unknown escape",
+            )
             .help("valid escapes are \\n \\t \\r \\0 \\\" \\\\ \\{ \\} and \\u{...}"),
     );
     out.push_str(&src[i + 1..i + 1 + ch_len]);
@@ -323,14 +396,28 @@ pub(crate) fn scan_interp(
                             );
                         } else if INTERP_DEPTH.get() >= MAX_INTERP_DEPTH {
                             diags.push(
-                                Diagnostic::error("E0107", "interpolated strings nested too deeply")
-                                    .primary(Span::new(file, base + i, base + close + 1), "too deeply nested"),
+                                Diagnostic::error(
+                                    "E0107",
+                                    "interpolated strings nested too deeply",
+                                )
+                                .primary(
+                                    Span::new(file, base + i, base + close + 1),
+                                    "too deeply nested",
+                                ),
                             );
                             let span = Span::new(file, base + expr_lo, base + close);
-                            parts.push(InterpPart::Expr(crate::ast::Expr { kind: crate::ast::ExprKind::Error, span }));
+                            parts.push(InterpPart::Expr(crate::ast::Expr {
+                                kind: crate::ast::ExprKind::Error,
+                                span,
+                            }));
                         } else {
                             INTERP_DEPTH.set(INTERP_DEPTH.get() + 1);
-                            let e = crate::parser::parse_fragment(file, &src[expr_lo..close], base + expr_lo, diags);
+                            let e = crate::parser::parse_fragment(
+                                file,
+                                &src[expr_lo..close],
+                                base + expr_lo,
+                                diags,
+                            );
                             INTERP_DEPTH.set(INTERP_DEPTH.get() - 1);
                             parts.push(InterpPart::Expr(e));
                         }
@@ -340,7 +427,10 @@ pub(crate) fn scan_interp(
                     Err(BraceError::TooDeep) => {
                         diags.push(
                             Diagnostic::error("E0107", "interpolated strings nested too deeply")
-                                .primary(Span::new(file, base + i, base + i + 1), "this interpolation nests too deeply")
+                                .primary(
+                                    Span::new(file, base + i, base + i + 1),
+                                    "this interpolation nests too deeply",
+                                )
                                 .help("bind the inner string to a name first"),
                         );
                         // The rest of the line cannot be split into strings reliably: one
@@ -356,8 +446,15 @@ pub(crate) fn scan_interp(
                                 .help("close the expression with `}`, or write `\\{` for a literal brace"),
                         );
                         // Skip to the end of the string (or of the line) and stop.
-                        let stop = src[i..].find(['"', '\n']).map(|p| i + p).unwrap_or(src.len());
-                        let len = if b.get(stop) == Some(&b'"') { stop + 1 - start } else { stop - start };
+                        let stop = src[i..]
+                            .find(['"', '\n'])
+                            .map(|p| i + p)
+                            .unwrap_or(src.len());
+                        let len = if b.get(stop) == Some(&b'"') {
+                            stop + 1 - start
+                        } else {
+                            stop - start
+                        };
                         push_lit(&mut parts, lit);
                         return (parts, len);
                     }

@@ -10,14 +10,21 @@ use lalrpop_util::ErrorRecovery;
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
-use crate::errors::{ErrInfo, Eof, drop_missing_do, report, report_repairs, unclosed_diag};
+use crate::errors::{Eof, ErrInfo, drop_missing_do, report, report_repairs, unclosed_diag};
 use crate::layout;
 use crate::lexer;
 use crate::span::{FileId, Span};
 use crate::token::{Spanned, Tok};
 
 lalrpop_util::lalrpop_mod!(
-    #[allow(clippy::all, unused_parens, unused_imports, dead_code, unreachable_pub, missing_docs)]
+    #[allow(
+        clippy::all,
+        unused_parens,
+        unused_imports,
+        dead_code,
+        unreachable_pub,
+        missing_docs
+    )]
     grammar
 );
 
@@ -74,7 +81,13 @@ impl LineIndex<'_> {
     pub(crate) fn line_of(&self, pos: u32) -> usize {
         let starts = self.starts.get_or_init(|| {
             let mut v = vec![0u32];
-            v.extend(self.src.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u32 + 1));
+            v.extend(
+                self.src
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i as u32 + 1),
+            );
             v
         });
         starts.partition_point(|s| *s <= pos)
@@ -83,7 +96,11 @@ impl LineIndex<'_> {
     /// True when only blanks precede `pos` on its line.
     pub(crate) fn starts_line(&self, pos: usize) -> bool {
         let before = self.src.as_bytes().get(..pos).unwrap_or(&[]);
-        before.iter().rev().take_while(|b| **b != b'\n').all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        before
+            .iter()
+            .rev()
+            .take_while(|b| **b != b'\n')
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r'))
     }
 }
 
@@ -100,30 +117,60 @@ pub fn parse_module(file: FileId, src: &str) -> (Module, Vec<Diagnostic>) {
     let mut starts = Vec::with_capacity(lens.len());
     let mut at = 0;
     for len in &lens {
-        starts.push(tokens.get(at).map(|(lo, t, hi)| (Span::new(file, *lo, *hi), t.describe())));
+        starts.push(
+            tokens
+                .get(at)
+                .map(|(lo, t, hi)| (Span::new(file, *lo, *hi), t.describe())),
+        );
         at += len;
     }
     let mut items = Vec::new();
-    let lines = LineIndex { src, starts: std::cell::OnceCell::new() };
+    let lines = LineIndex {
+        src,
+        starts: std::cell::OnceCell::new(),
+    };
     let mut iter = tokens.into_iter();
     for (i, len) in lens.iter().enumerate() {
         let next = starts.get(i + 1).cloned().flatten();
-        let end = next.as_ref().map(|(s, _)| s.lo as usize).unwrap_or(src.len());
-        parse_chunk(file, &lines, iter.by_ref().take(*len), end, next, &mut items, &mut diags);
+        let end = next
+            .as_ref()
+            .map(|(s, _)| s.lo as usize)
+            .unwrap_or(src.len());
+        parse_chunk(
+            file,
+            &lines,
+            iter.by_ref().take(*len),
+            end,
+            next,
+            &mut items,
+            &mut diags,
+        );
     }
     diags.sort_by_key(|d| d.primary_span().map(|s| s.lo).unwrap_or(0));
     (Module { file, items }, diags)
 }
 
 /// Parses the expression of an interpolation `{...}`; `text` starts at byte `base` of the file.
-pub(crate) fn parse_fragment(file: FileId, text: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Expr {
+pub(crate) fn parse_fragment(
+    file: FileId,
+    text: &str,
+    base: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Expr {
     let tokens = lexer::lex(file, text, base, diags);
     let lay = layout::layout(tokens, true);
     let end = base + text.len();
-    let mut ctx = Ctx { file, lines: None, diags: Vec::new(), errors: Vec::new() };
+    let mut ctx = Ctx {
+        file,
+        lines: None,
+        diags: Vec::new(),
+        errors: Vec::new(),
+    };
     let los: Vec<usize> = lay.tokens.iter().map(|t| t.0).collect();
     let start = (base, Tok::StartExpr, base);
-    let input = std::iter::once(start).chain(lay.tokens).map(Ok::<_, LexicalError>);
+    let input = std::iter::once(start)
+        .chain(lay.tokens)
+        .map(Ok::<_, LexicalError>);
     let result = grammar::StartParser::new().parse(&mut ctx, input);
     let suppress = report_repairs(&ctx, &lay.repairs, diags);
     if lay.too_deep.is_some() {
@@ -131,15 +178,31 @@ pub(crate) fn parse_fragment(file: FileId, text: &str, base: usize, diags: &mut 
             Diagnostic::error("E0107", "interpolated expression nested too deeply")
                 .primary(Span::new(file, base, end), "too deeply nested"),
         );
-        return Expr { kind: ExprKind::Error, span: Span::new(file, base, end) };
+        return Expr {
+            kind: ExprKind::Error,
+            span: Span::new(file, base, end),
+        };
     }
-    let info = ErrInfo { los: &los, context: &lay.context, eof: Eof::Interp, end, suppress, unclosed: false };
+    let info = ErrInfo {
+        los: &los,
+        context: &lay.context,
+        eof: Eof::Interp,
+        end,
+        suppress,
+        unclosed: false,
+    };
     let mut out = match result {
         Ok(Top::Expr(e)) => e,
-        Ok(Top::Module(_)) => Expr { kind: ExprKind::Error, span: Span::new(file, base, end) },
+        Ok(Top::Module(_)) => Expr {
+            kind: ExprKind::Error,
+            span: Span::new(file, base, end),
+        },
         Err(e) => {
             report(&ctx, &info, e, diags);
-            Expr { kind: ExprKind::Error, span: Span::new(file, base, end) }
+            Expr {
+                kind: ExprKind::Error,
+                span: Span::new(file, base, end),
+            }
         }
     };
     for r in std::mem::take(&mut ctx.errors) {
@@ -239,13 +302,21 @@ fn parse_chunk<'a>(
 ) {
     let mut lay = layout::layout(tokens, false);
     let chunk_lo = lay.tokens.first().map(|t| t.0).unwrap_or(end);
-    let mut ctx = Ctx { file, lines: Some(lines), diags: Vec::new(), errors: Vec::new() };
+    let mut ctx = Ctx {
+        file,
+        lines: Some(lines),
+        diags: Vec::new(),
+        errors: Vec::new(),
+    };
     let first_repair = diags.len();
     let mut suppress = report_repairs(&ctx, &lay.repairs, diags);
     let repairs = std::mem::take(&mut lay.repairs);
     if let Some((lo, hi, operators)) = lay.too_deep {
         let message = if operators {
-            format!("more than {} operators in one expression", layout::MAX_OPERATORS)
+            format!(
+                "more than {} operators in one expression",
+                layout::MAX_OPERATORS
+            )
         } else {
             format!("nesting deeper than {} levels", layout::MAX_DEPTH)
         };
@@ -268,21 +339,34 @@ fn parse_chunk<'a>(
     }
     let los: Vec<usize> = lay.tokens.iter().map(|t| t.0).collect();
     let start = (chunk_lo, Tok::StartModule, chunk_lo);
-    let input = std::iter::once(start).chain(lay.tokens).map(Ok::<_, LexicalError>);
+    let input = std::iter::once(start)
+        .chain(lay.tokens)
+        .map(Ok::<_, LexicalError>);
     let result = grammar::StartParser::new().parse(&mut ctx, input);
     let eof = match &next {
         None => Eof::File,
         Some((span, what)) => Eof::Next(*span, what.clone()),
     };
     let unclosed = !lay.unclosed.is_empty();
-    let info = ErrInfo { los: &los, context: &lay.context, eof, end, suppress, unclosed };
+    let info = ErrInfo {
+        los: &los,
+        context: &lay.context,
+        eof,
+        end,
+        suppress,
+        unclosed,
+    };
     let first_parse = diags.len();
     match result {
         Ok(Top::Module(mut v)) => items.append(&mut v),
         Ok(Top::Expr(_)) => {}
         Err(e) => {
             report(&ctx, &info, e, diags);
-            items.push(Item { attrs: vec![], kind: ItemKind::Error, span: Span::new(file, chunk_lo, end) });
+            items.push(Item {
+                attrs: vec![],
+                kind: ItemKind::Error,
+                span: Span::new(file, chunk_lo, end),
+            });
         }
     }
     for r in std::mem::take(&mut ctx.errors) {
@@ -291,4 +375,3 @@ fn parse_chunk<'a>(
     drop_missing_do(&repairs, diags, first_repair, first_parse);
     diags.append(&mut ctx.diags);
 }
-

@@ -15,18 +15,30 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, lo: usize, hi: usize) -> Span {
-        Span { file, lo: lo as u32, hi: hi as u32 }
+        Span {
+            file,
+            lo: lo as u32,
+            hi: hi as u32,
+        }
     }
 
     /// The smallest span covering both; both must be in the same file.
     pub fn to(self, other: Span) -> Span {
         debug_assert_eq!(self.file, other.file);
-        Span { file: self.file, lo: self.lo.min(other.lo), hi: self.hi.max(other.hi) }
+        Span {
+            file: self.file,
+            lo: self.lo.min(other.lo),
+            hi: self.hi.max(other.hi),
+        }
     }
 
     /// An empty span at the end of this one (where something is missing).
     pub fn end(self) -> Span {
-        Span { file: self.file, lo: self.hi, hi: self.hi }
+        Span {
+            file: self.file,
+            lo: self.hi,
+            hi: self.hi,
+        }
     }
 
     pub fn range(self) -> std::ops::Range<usize> {

@@ -14,7 +14,10 @@
 //!   then the alphabetically first, so the answer never depends on hash order.
 
 /// The closest candidate to `name`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'s>(name: &str, candidates: impl IntoIterator<Item = &'s str>) -> Option<&'s str> {
+pub fn did_you_mean<'s>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'s str>,
+) -> Option<&'s str> {
     let lower = name.to_lowercase();
     let len = lower.chars().count();
     let mut best: Option<((usize, usize), &str)> = None;

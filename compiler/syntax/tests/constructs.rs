@@ -6,7 +6,10 @@ use common::{dump_ok, expr, stmts};
 
 #[test]
 fn imports() {
-    assert_eq!(dump_ok("import a.b\nimport a.b as c\nimport a.b.{X, Y}\n"), "(import a.b)\n(import a.b as c)\n(import a.b {X.Y})\n");
+    assert_eq!(
+        dump_ok("import a.b\nimport a.b as c\nimport a.b.{X, Y}\n"),
+        "(import a.b)\n(import a.b as c)\n(import a.b {X.Y})\n"
+    );
 }
 
 #[test]
@@ -16,13 +19,22 @@ fn funcs() {
         dump_ok("func f(a: i64, b: [String]) -> ?i64 with Storage, Net do\n  return a\nend"),
         "(func f ((a i64) (b [String])) -> ?i64 with Storage.Net (block (return a)))\n"
     );
-    assert_eq!(dump_ok("@intrinsic\nfunc len(s: String) -> i64\n"), "(@intrinsic) (func len ((s String)) -> i64)\n");
-    assert_eq!(dump_ok("func main() with Net do\nend"), "(func main () with Net (block))\n");
+    assert_eq!(
+        dump_ok("@intrinsic\nfunc len(s: String) -> i64\n"),
+        "(@intrinsic) (func len ((s String)) -> i64)\n"
+    );
+    assert_eq!(
+        dump_ok("func main() with Net do\nend"),
+        "(func main () with Net (block))\n"
+    );
 }
 
 #[test]
 fn data_declarations() {
-    assert_eq!(dump_ok("struct P { x: i64, y: i64, }"), "(struct P ((x i64) (y i64)))\n");
+    assert_eq!(
+        dump_ok("struct P { x: i64, y: i64, }"),
+        "(struct P ((x i64) (y i64)))\n"
+    );
     assert_eq!(
         dump_ok("enum Shape { Circle { radius: f64 }, Rect { w: f64, h: f64 }, Dot, Empty {} }"),
         "(enum Shape Circle((radius f64)) Rect((w f64) (h f64)) Dot Empty())\n"
@@ -32,16 +44,24 @@ fn data_declarations() {
         "(message M A((x i64)) B)\n",
         "a comma may be left out after `}}` at a line break"
     );
-    assert_eq!(dump_ok("error E { Bad, Worse { at: i64 } }"), "(error E Bad Worse((at i64)))\n");
+    assert_eq!(
+        dump_ok("error E { Bad, Worse { at: i64 } }"),
+        "(error E Bad Worse((at i64)))\n"
+    );
     assert_eq!(dump_ok("type UserId = i64"), "(type UserId i64)\n");
-    assert_eq!(dump_ok("const N: i64 = 10\nconst M: i64 := 2"), "(const N i64 10)\n(const M i64 2)\n");
+    assert_eq!(
+        dump_ok("const N: i64 = 10\nconst M: i64 := 2"),
+        "(const N i64 10)\n(const M i64 2)\n"
+    );
     assert_eq!(dump_ok("capability Gpu"), "(capability Gpu)\n");
 }
 
 #[test]
 fn types() {
     assert_eq!(
-        dump_ok("type T = Map[String, [i64]]\ntype U = (i64, ?String)\ntype V = i64 ! E\ntype W = void ! (E1 | E2)\ntype X = m.T\ntype Y = ()\ntype Z = ??i64\n"),
+        dump_ok(
+            "type T = Map[String, [i64]]\ntype U = (i64, ?String)\ntype V = i64 ! E\ntype W = void ! (E1 | E2)\ntype X = m.T\ntype Y = ()\ntype Z = ??i64\n"
+        ),
         "(type T (Map String [i64]))\n(type U (tuple i64 ?String))\n(type V (! i64 E))\n(type W (! void E1 E2))\n(type X m.T)\n(type Y (tuple))\n(type Z ??i64)\n"
     );
 }
@@ -126,7 +146,10 @@ end
 
 #[test]
 fn tests_blocks() {
-    assert_eq!(dump_ok("test \"adds\" with Clock do\n  assert(1 + 1 == 2)\nend"), "(test \"adds\" with Clock (block (call assert ((== (+ 1 1) 2)))))\n");
+    assert_eq!(
+        dump_ok("test \"adds\" with Clock do\n  assert(1 + 1 == 2)\nend"),
+        "(test \"adds\" with Clock (block (call assert ((== (+ 1 1) 2)))))\n"
+    );
 }
 
 #[test]
@@ -134,14 +157,32 @@ fn statements() {
     assert_eq!(stmts("let x: i64 = 1"), "(block (let x: i64 1))");
     assert_eq!(stmts("var x := 1"), "(block (var x 1))");
     assert_eq!(stmts("let (a, b) = t"), "(block (let (tuple a b) t))");
-    assert_eq!(stmts("x = 1; y -= 2\nz *= 3\nw /= 4\nv %= 5"), "(block (= x 1) (-= y 2) (*= z 3) (/= w 4) (%= v 5))");
-    assert_eq!(stmts("m.text = \"x\"\nxs[0] = 1"), "(block (= (. m text) \"x\") (= (index xs 0) 1))");
-    assert_eq!(stmts("while x > 0 do\n x -= 1\nend"), "(block (while (> x 0) (block (-= x 1))))");
+    assert_eq!(
+        stmts("x = 1; y -= 2\nz *= 3\nw /= 4\nv %= 5"),
+        "(block (= x 1) (-= y 2) (*= z 3) (/= w 4) (%= v 5))"
+    );
+    assert_eq!(
+        stmts("m.text = \"x\"\nxs[0] = 1"),
+        "(block (= (. m text) \"x\") (= (index xs 0) 1))"
+    );
+    assert_eq!(
+        stmts("while x > 0 do\n x -= 1\nend"),
+        "(block (while (> x 0) (block (-= x 1))))"
+    );
     assert_eq!(stmts("for x in xs do\nend"), "(block (for x xs (block)))");
-    assert_eq!(stmts("for (k, v) in m do\n  break\n  continue\nend"), "(block (for (tuple k v) m (block break continue)))");
-    assert_eq!(stmts("for i in 0..<10 do end"), "(block (for i (..< 0 10) (block)))");
+    assert_eq!(
+        stmts("for (k, v) in m do\n  break\n  continue\nend"),
+        "(block (for (tuple k v) m (block break continue)))"
+    );
+    assert_eq!(
+        stmts("for i in 0..<10 do end"),
+        "(block (for i (..< 0 10) (block)))"
+    );
     assert_eq!(stmts("return"), "(block (return))");
-    assert_eq!(stmts("fail MathError.BadLuck"), "(block (fail (. MathError BadLuck)))");
+    assert_eq!(
+        stmts("fail MathError.BadLuck"),
+        "(block (fail (. MathError BadLuck)))"
+    );
 }
 
 #[test]
@@ -153,7 +194,10 @@ fn if_chains() {
     );
     assert_eq!(stmts("if a do\nend"), "(block (if a (block)))");
     // `else` then `if` on the next line is an `if` inside the else block.
-    assert_eq!(stmts("if a do\nelse\n  if b do end\nend"), "(block (if a (block) (block (if b (block)))))");
+    assert_eq!(
+        stmts("if a do\nelse\n  if b do end\nend"),
+        "(block (if a (block) (block (if b (block)))))"
+    );
 }
 
 #[test]
@@ -172,7 +216,10 @@ fn literals() {
     assert_eq!(expr("true"), "true");
     assert_eq!(expr("null"), "null");
     assert_eq!(expr("self"), "self");
-    assert_eq!(expr(r#""a\n\t\r\0\"\\\{\}\u{1F600}""#), "\"a\\n\\t\\r\\0\\\"\\\\{}😀\"");
+    assert_eq!(
+        expr(r#""a\n\t\r\0\"\\\{\}\u{1F600}""#),
+        "\"a\\n\\t\\r\\0\\\"\\\\{}😀\""
+    );
     assert_eq!(expr("[1, 2, 3,]"), "(list 1 2 3)");
     assert_eq!(expr("[]"), "(list)");
     assert_eq!(expr("(1, \"a\")"), "(tuple 1 \"a\")");
@@ -183,16 +230,28 @@ fn literals() {
 #[test]
 fn struct_literals_and_variants() {
     assert_eq!(expr("Point { x: 1, y }"), "(struct Point (x 1) (y))");
-    assert_eq!(expr("Shape.Circle { radius: 1.0 }"), "(struct (. Shape Circle) (radius 1.0))");
-    assert_eq!(expr(".Circle { radius: 1.0 }"), "(struct .Circle (radius 1.0))");
+    assert_eq!(
+        expr("Shape.Circle { radius: 1.0 }"),
+        "(struct (. Shape Circle) (radius 1.0))"
+    );
+    assert_eq!(
+        expr(".Circle { radius: 1.0 }"),
+        "(struct .Circle (radius 1.0))"
+    );
     assert_eq!(expr("Add { amount: 5 }"), "(struct Add (amount 5))");
     assert_eq!(expr(".Dot"), ".Dot");
-    assert_eq!(expr("Point {\n  x: 1,\n  y: 2\n}"), "(struct Point (x 1) (y 2))");
+    assert_eq!(
+        expr("Point {\n  x: 1,\n  y: 2\n}"),
+        "(struct Point (x 1) (y 2))"
+    );
 }
 
 #[test]
 fn calls_and_postfix() {
-    assert_eq!(expr("c.ask(Get, timeout: 100ms)"), "(call (. c ask) (Get timeout: 100000000ns))");
+    assert_eq!(
+        expr("c.ask(Get, timeout: 100ms)"),
+        "(call (. c ask) (Get timeout: 100000000ns))"
+    );
     assert_eq!(expr("MatchMaker(max: 10)"), "(call MatchMaker (max: 10))");
     assert_eq!(expr("f()?"), "(try (call f ()))");
     assert_eq!(expr("try f()"), "(try (call f ()))");
@@ -202,18 +261,32 @@ fn calls_and_postfix() {
     assert_eq!(expr("t.1.0.x"), "(. (. (. t 1) 0) x)");
     assert_eq!(expr("game.storage.db"), "(. (. game storage) db)");
     assert_eq!(expr("spawn Counter(10)"), "(spawn (call Counter (10)))");
-    assert_eq!(expr("spawn Counter(10) on n"), "(spawn (call Counter (10)) on n)");
-    assert_eq!(expr("spawn Log() on \"n2\""), "(spawn (call Log ()) on \"n2\")");
+    assert_eq!(
+        expr("spawn Counter(10) on n"),
+        "(spawn (call Counter (10)) on n)"
+    );
+    assert_eq!(
+        expr("spawn Log() on \"n2\""),
+        "(spawn (call Log ()) on \"n2\")"
+    );
 }
 
 #[test]
 fn contextual_words_are_names() {
     assert_eq!(
-        stmts("let node = node()\nlet test = 1\nlet child = on + after + with + within + restart + does + implements + as"),
+        stmts(
+            "let node = node()\nlet test = 1\nlet child = on + after + with + within + restart + does + implements + as"
+        ),
         "(block (let node (call node ())) (let test 1) (let child (+ (+ (+ (+ (+ (+ (+ on after) with) within) restart) does) implements) as)))"
     );
-    assert_eq!(dump_ok("func test(child: i64) do\nend"), "(func test ((child i64)) (block))\n");
-    assert_eq!(dump_ok("struct S { on: i64, after: i64 }"), "(struct S ((on i64) (after i64)))\n");
+    assert_eq!(
+        dump_ok("func test(child: i64) do\nend"),
+        "(func test ((child i64)) (block))\n"
+    );
+    assert_eq!(
+        dump_ok("struct S { on: i64, after: i64 }"),
+        "(struct S ((on i64) (after i64)))\n"
+    );
 }
 
 #[test]
@@ -235,16 +308,26 @@ fn match_expressions() {
 ((variant Pair (a _)) => a) ((tuple 1 -2) => 0) (null => (block 0)) (\"s\" => (+= x 1)) (_ => (return)))))"
     );
     // A match as a statement, its scrutinee a call.
-    assert_eq!(stmts("match f(x) {\n  true => g(),\n  false => h()\n}"), "(block (match (call f (x)) (true => (call g ())) (false => (call h ()))))");
+    assert_eq!(
+        stmts("match f(x) {\n  true => g(),\n  false => h()\n}"),
+        "(block (match (call f (x)) (true => (call g ())) (false => (call h ()))))"
+    );
     // A parenthesised struct literal is a valid scrutinee.
-    assert_eq!(stmts("match (P { x }) { _ => 0 }"), "(block (match (struct P (x)) (_ => 0)))");
+    assert_eq!(
+        stmts("match (P { x }) { _ => 0 }"),
+        "(block (match (struct P (x)) (_ => 0)))"
+    );
 }
 
 #[test]
 fn patterns() {
     let p = |pat: &str| {
         let s = stmts(&format!("match v {{ {pat} => 0 }}"));
-        s.strip_prefix("(block (match v (").unwrap().strip_suffix(" => 0)))").unwrap().to_string()
+        s.strip_prefix("(block (match v (")
+            .unwrap()
+            .strip_suffix(" => 0)))")
+            .unwrap()
+            .to_string()
     };
     assert_eq!(p("_"), "_");
     assert_eq!(p("x"), "x");
@@ -260,13 +343,25 @@ fn patterns() {
     assert_eq!(p(".Dot"), "(variant .Dot)");
     assert_eq!(p("Rect { w, h: 2.0 }"), "(variant Rect (w) (h 2.0))");
     assert_eq!(p("Pair(a, b)"), "(variant Pair (a b))");
-    assert_eq!(p(".Some(Pair(x, _))"), "(variant .Some ((variant Pair (x _))))");
+    assert_eq!(
+        p(".Some(Pair(x, _))"),
+        "(variant .Some ((variant Pair (x _))))"
+    );
 }
 
 #[test]
 fn interpolation() {
-    assert_eq!(expr(r#"$"hello {name}, {n + 1}""#), "(interp \"hello \" name \", \" (+ n 1))");
-    assert_eq!(expr(r#"$"{m.get("a") ?? 0}""#), "(interp (?? (call (. m get) (\"a\")) 0))");
+    assert_eq!(
+        expr(r#"$"hello {name}, {n + 1}""#),
+        "(interp \"hello \" name \", \" (+ n 1))"
+    );
+    assert_eq!(
+        expr(r#"$"{m.get("a") ?? 0}""#),
+        "(interp (?? (call (. m get) (\"a\")) 0))"
+    );
     assert_eq!(expr(r#"$"\{x\} {x}""#), "(interp \"{x} \" x)");
-    assert_eq!(expr(r#"$"a{$"b{c}"}d""#), "(interp \"a\" (interp \"b\" c) \"d\")");
+    assert_eq!(
+        expr(r#"$"a{$"b{c}"}d""#),
+        "(interp \"a\" (interp \"b\" c) \"d\")"
+    );
 }

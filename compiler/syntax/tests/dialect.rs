@@ -11,14 +11,24 @@ fn dialect_examples_parse_cleanly() {
         return;
     };
     let blocks = common::janus_blocks(&md);
-    assert!(blocks.len() >= 8, "expected the dialect's examples, found {}", blocks.len());
+    assert!(
+        blocks.len() >= 8,
+        "expected the dialect's examples, found {}",
+        blocks.len()
+    );
     let mut failures = String::new();
     for (line, src) in &blocks {
         let (m, d) = common::parse(src);
         if !d.is_empty() {
-            failures.push_str(&format!("--- block at dialect.md:{line}\n{}", common::render(&d, src)));
+            failures.push_str(&format!(
+                "--- block at dialect.md:{line}\n{}",
+                common::render(&d, src)
+            ));
         }
-        assert!(!m.items.is_empty(), "block at line {line} produced no items");
+        assert!(
+            !m.items.is_empty(),
+            "block at line {line} produced no items"
+        );
         assert!(
             !janus_syntax::dump(&m).contains("(error)"),
             "block at line {line} has error nodes:\n{}",

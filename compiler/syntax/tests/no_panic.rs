@@ -9,10 +9,47 @@ const DIALECT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/dial
 
 /// Extra inputs that exercise the lexer's corners.
 const CORNERS: &[&str] = &[
-    "$\"{", "$\"{\"", "$\"{$\"{", "$\"}\"", "\"\\u{110000}\"", "\"\\u{\"", "\"\\", "/* /* */", "0x", "0b2",
-    "1e", "1e+", "1.5e-", "99999999999999999999", "99999999999999999999h", "t.0.1.2", "x.99999999999",
-    "@", "@(", "func", "func f(", "actor A(", "receive do | =>", "match { }", "else if", "end end )]}",
-    "$\"{x}}\"", "let (a, b", "é", "\u{0}", "let ü = 1", "\"\\ü\"", "$\"{ü}\"", "😀😀", "x = 1 😀 2", "\r\n\r\n", "catch | |", "..<", "a ?? ?? b", "-", "--1",
+    "$\"{",
+    "$\"{\"",
+    "$\"{$\"{",
+    "$\"}\"",
+    "\"\\u{110000}\"",
+    "\"\\u{\"",
+    "\"\\",
+    "/* /* */",
+    "0x",
+    "0b2",
+    "1e",
+    "1e+",
+    "1.5e-",
+    "99999999999999999999",
+    "99999999999999999999h",
+    "t.0.1.2",
+    "x.99999999999",
+    "@",
+    "@(",
+    "func",
+    "func f(",
+    "actor A(",
+    "receive do | =>",
+    "match { }",
+    "else if",
+    "end end )]}",
+    "$\"{x}}\"",
+    "let (a, b",
+    "é",
+    "\u{0}",
+    "let ü = 1",
+    "\"\\ü\"",
+    "$\"{ü}\"",
+    "😀😀",
+    "x = 1 😀 2",
+    "\r\n\r\n",
+    "catch | |",
+    "..<",
+    "a ?? ?? b",
+    "-",
+    "--1",
 ];
 
 fn parse_all(src: &str) {
@@ -20,11 +57,22 @@ fn parse_all(src: &str) {
     // Every label must be a valid range of the source, on character boundaries, so that a
     // renderer can slice it.
     for d in &diags {
-        assert!(d.code.starts_with("E01") || ["E0606", "E0612"].contains(&d.code), "parser codes only: {}", d.code);
+        assert!(
+            d.code.starts_with("E01") || ["E0606", "E0612"].contains(&d.code),
+            "parser codes only: {}",
+            d.code
+        );
         for l in &d.labels {
             let (lo, hi) = (l.span.lo as usize, l.span.hi as usize);
-            assert!(lo <= hi && hi <= src.len(), "label {lo}..{hi} outside {} bytes: {src:?}", src.len());
-            assert!(src.is_char_boundary(lo) && src.is_char_boundary(hi), "label {lo}..{hi} splits a character: {src:?}");
+            assert!(
+                lo <= hi && hi <= src.len(),
+                "label {lo}..{hi} outside {} bytes: {src:?}",
+                src.len()
+            );
+            assert!(
+                src.is_char_boundary(lo) && src.is_char_boundary(hi),
+                "label {lo}..{hi} splits a character: {src:?}"
+            );
         }
     }
     // Every span in the tree must be a valid range of the source too. The Debug rendering
@@ -38,8 +86,15 @@ fn parse_all(src: &str) {
         let q = rest.find("hi: ").unwrap();
         rest = &rest[q + 4..];
         let hi: usize = rest[..rest.find(' ').unwrap()].parse().unwrap();
-        assert!(lo <= hi && hi <= src.len(), "AST span {lo}..{hi} outside {} bytes: {src:?}", src.len());
-        assert!(src.is_char_boundary(lo) && src.is_char_boundary(hi), "AST span {lo}..{hi} splits a character: {src:?}");
+        assert!(
+            lo <= hi && hi <= src.len(),
+            "AST span {lo}..{hi} outside {} bytes: {src:?}",
+            src.len()
+        );
+        assert!(
+            src.is_char_boundary(lo) && src.is_char_boundary(hi),
+            "AST span {lo}..{hi} splits a character: {src:?}"
+        );
     }
     let dump = janus_syntax::dump(&m);
     assert!(dump.len() < 100 * src.len() + 1000);
@@ -65,7 +120,9 @@ fn sources() -> Vec<String> {
     let mut v: Vec<String> = CORNERS.iter().map(|s| s.to_string()).collect();
     match std::fs::read_to_string(DIALECT) {
         Ok(md) => v.extend(common::janus_blocks(&md).into_iter().map(|(_, s)| s)),
-        Err(_) => eprintln!("SKIPPED part: {DIALECT} is absent; only built-in corner cases are fuzzed"),
+        Err(_) => {
+            eprintln!("SKIPPED part: {DIALECT} is absent; only built-in corner cases are fuzzed")
+        }
     }
     v
 }
@@ -83,8 +140,9 @@ fn every_prefix_parses_without_panic() {
 #[test]
 fn random_mutations_parse_without_panic() {
     const PIECES: &[&str] = &[
-        "(", ")", "[", "]", "{", "}", "do", "end", "\"", "$\"", "{", "|", "=>", ",", "\n", ";", ".", "..", "0", "1.5",
-        "-", "?", "@", "#", "/*", "*/", "\\", "if", "else", "match", "receive", "catch", "é", "\t", "x", "_", "e", "😀", "\\u{", "ü",
+        "(", ")", "[", "]", "{", "}", "do", "end", "\"", "$\"", "{", "|", "=>", ",", "\n", ";",
+        ".", "..", "0", "1.5", "-", "?", "@", "#", "/*", "*/", "\\", "if", "else", "match",
+        "receive", "catch", "é", "\t", "x", "_", "e", "😀", "\\u{", "ü",
     ];
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let srcs = sources();
@@ -122,7 +180,9 @@ fn random_bytes_parse_without_panic() {
     let mut rng = Rng(42);
     for _ in 0..2000 {
         let len = rng.below(80);
-        let bytes: Vec<u8> = (0..len).map(|_| b" \n(){}[]\"$\\|=>.,;:0123456789abcdeiftxy_-+*/#@!?"[rng.below(46)]).collect();
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| b" \n(){}[]\"$\\|=>.,;:0123456789abcdeiftxy_-+*/#@!?"[rng.below(46)])
+            .collect();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         parse_all(&text);
     }
@@ -140,7 +200,13 @@ fn pathological_depth_is_cut_off_not_overflowed() {
         format!("func f() do\n{}\nend\n", "if x do\n".repeat(100_000)),
     ] {
         let (_, d) = parse_module(FileId(0), &src);
-        assert!(d.iter().any(|d| d.code == "E0101" && d.message.contains("more than") || d.message.contains("nesting")), "{:?}", d.first());
+        assert!(
+            d.iter()
+                .any(|d| d.code == "E0101" && d.message.contains("more than")
+                    || d.message.contains("nesting")),
+            "{:?}",
+            d.first()
+        );
     }
     // Long but legal code is fine.
     let ok = format!("func f() do\n  let x = 1{}\nend\n", " + 1".repeat(400));

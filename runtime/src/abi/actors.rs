@@ -14,7 +14,7 @@ use crate::abi::exports::{ds, guard};
 use crate::actor::ActorDesc;
 use crate::ask::{AskError, DEFAULT_ASK_TIMEOUT, reply_channel};
 use crate::values::MessageBox;
-use crate::values::handles::{actor_ref_borrow, new_actor_ref, new_reply, reply_borrow};
+use crate::values::handles::{RefTarget, actor_ref_borrow, new_actor_ref, new_reply, reply_borrow};
 use crate::values::heap::with_current;
 use crate::values::obj::*;
 
@@ -60,13 +60,19 @@ pub unsafe extern "C" fn janus_rt_msg_adopt(payload: *mut u8) -> Value {
 
 /// `r.send(msg)`: takes `msg` (of descriptor `desc`) and enqueues it, moved or copied (see
 /// `taken`); waits while the receiver's mailbox is full (suspending the turn); dropped when
-/// the receiver has ended.
+/// the receiver has ended. A reference to a supervised child (`abi/supervisors.rs`) sends
+/// through its stable reference: held while the child restarts, dropped once it is gone.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn janus_rt_send(target: Value, msg: Value, desc: *const TypeDesc) {
     guard(0, || {
         // SAFETY: `target` is an ActorRef object the caller holds during the call.
         match unsafe { actor_ref_borrow(target) } {
-            Some(r) => r.send(taken(msg, desc)),
+            Some(RefTarget::Actor(r)) => r.send(taken(msg, desc)),
+            // A supervised child: delivered, held while it restarts, or dropped once it is
+            // gone for good — silently, like a send to an ended actor.
+            Some(RefTarget::Stable(s)) => {
+                let _ = s.send(taken(msg, desc));
+            }
             None => crate::values::release(msg, ds(desc)),
         }
         Ok(())
@@ -104,7 +110,7 @@ pub unsafe extern "C" fn janus_rt_ask(
                 crate::values::release(msg, ds(msg_desc));
                 Err(AskError::Unreachable)
             }
-            Some(r) => {
+            Some(target) => {
                 let (handle, raw) = reply_channel();
                 let reply = with_current(|h| new_reply(h, ds(reply_desc), raw));
                 // SAFETY: `msg` is a unique enum object whose variant has a slot `reply_field`
@@ -118,7 +124,12 @@ pub unsafe extern "C" fn janus_rt_ask(
                 // Taken, so only the request holds the reply: an asker keeping a copy would stop
                 // the receiver's end from answering `Stopped` for it (ask.rs, "ending").
                 let request = taken(msg, msg_desc);
-                r.ask(request, &handle, timeout)
+                match target {
+                    RefTarget::Actor(r) => r.ask(request, &handle, timeout),
+                    // Through the live incarnation, or held while the child restarts (the
+                    // timeout counts the wait); `Stopped` once the child is gone.
+                    RefTarget::Stable(s) => s.ask(request, &handle, timeout),
+                }
             }
         };
         Ok(match outcome {

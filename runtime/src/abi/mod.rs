@@ -7,6 +7,7 @@ pub mod collections;
 pub mod desc;
 pub mod exports;
 pub mod selftest;
+pub mod supervisors;
 pub mod testing;
 pub mod text;
 

@@ -26,6 +26,7 @@ pub use policy::{
 };
 pub use spec::{
     ArgsFactory, ChildSpec, ChildStart, EndHook, Supervisor, SupervisorSpec,
-    format_supervisor_failure, spawn_supervisor, spawn_supervisor_here, spawn_supervisor_with,
+    format_supervisor_failure, spawn_supervisor, spawn_supervisor_here, spawn_supervisor_here_with,
+    spawn_supervisor_with,
 };
 pub use stable::{SendOutcome, Stable, StableRef};

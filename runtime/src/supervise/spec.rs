@@ -290,6 +290,16 @@ pub fn spawn_supervisor_here(spec: SupervisorSpec) -> Option<Supervisor> {
     Some(spawn_top(&rt, spec, Box::new(default_end)))
 }
 
+/// `spawn_supervisor_here` with a hook told how the supervisor ended (compiled code's
+/// `janus_rt_sup_spawn` ends the program on a failure). None outside actors.
+pub fn spawn_supervisor_here_with(
+    spec: SupervisorSpec,
+    on_end: impl FnOnce(&Exit, Option<&str>) + Send + 'static,
+) -> Option<Supervisor> {
+    let rt = coro::current_actor()?.rt.clone();
+    Some(spawn_top(&rt, spec, Box::new(on_end)))
+}
+
 fn default_end(_: &Exit, line: Option<&str>) {
     if let Some(line) = line {
         use std::io::Write;

@@ -23,6 +23,7 @@
 use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
@@ -60,6 +61,8 @@ struct Cell {
     /// The reference of a supervisor child: it designates the supervisor (`current`) but
     /// takes no messages (a supervisor has no user protocol), so everything sent is dropped.
     control_only: bool,
+    /// The reference's number for printing and the wire (`stable_id`), 0 until first asked.
+    id: AtomicU64,
     route: Mutex<Route>,
 }
 
@@ -97,6 +100,7 @@ impl StableRef {
             name: name.to_string(),
             capacity,
             control_only,
+            id: AtomicU64::new(0),
             route: Mutex::new(Route::Waiting {
                 queue: VecDeque::new(),
                 blocked: Vec::new(),
@@ -133,6 +137,44 @@ impl StableRef {
     /// Whether two references designate the same child.
     pub fn same_child(&self, other: &StableRef) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The reference's own number, the same for its whole life (compiled `ActorRef` objects
+    /// routed through it print and encode it as their id). Taken on first use from the running
+    /// actor's runtime's actor-id counter, so it never equals an incarnation id of that runtime;
+    /// outside a runtime from a process-wide counter far above the ids runtimes hand out.
+    pub fn stable_id(&self) -> u64 {
+        // Relaxed: only uniqueness and the one winner of the race matter.
+        let id = self.0.id.load(Ordering::Relaxed);
+        if id != 0 {
+            return id;
+        }
+        static OUTSIDE: AtomicU64 = AtomicU64::new(1 << 40);
+        let fresh = match coro::current_actor() {
+            Some(a) => a.rt.next_actor_id(),
+            None => OUTSIDE.fetch_add(1, Ordering::Relaxed),
+        };
+        match self
+            .0
+            .id
+            .compare_exchange(0, fresh, Ordering::Relaxed, Ordering::Relaxed)
+        {
+            Ok(_) => fresh,
+            Err(won) => won,
+        }
+    }
+
+    /// Converts into a raw pointer holding one count of the shared cell (for compiled code's
+    /// `ActorRef` objects). At least 8-aligned, so its low bit is free for a tag.
+    pub fn into_raw(self) -> *const () {
+        Arc::into_raw(self.0).cast()
+    }
+
+    /// # Safety
+    /// `p` must come from [`StableRef::into_raw`]; its count is taken over.
+    pub unsafe fn from_raw(p: *const ()) -> StableRef {
+        // SAFETY: guaranteed by the caller: `p` is an `Arc<Cell>` pointer from `into_raw`.
+        StableRef(unsafe { Arc::from_raw(p.cast::<Cell>()) })
     }
 
     /// Sends to the current incarnation, or holds the message while the child restarts

@@ -86,6 +86,10 @@ pub fn eq(a: Value, b: Value, d: &TypeDesc) -> bool {
             }
             kind::ACTOR_REF => {
                 let (x, y) = (a as *const ActorRefObj, b as *const ActorRefObj);
+                // Resolved: the same incarnation, or (tagged pointers, `handles.rs`) the same
+                // supervised child's stable reference; a stable reference never equals one of
+                // its incarnations. Hashing uses node and id, which a stable reference keeps for
+                // its whole life (its `stable_id`), so equal references hash alike.
                 if !(*x).actor.is_null() && !(*y).actor.is_null() {
                     (*x).actor == (*y).actor
                 } else {

@@ -200,6 +200,8 @@ unsafe fn enc_object(
                 }
             }
             kind::ACTOR_REF => {
+                // A supervised child's reference goes as node 0, its stable id and its actor
+                // type (`handles.rs`); resolving it on decode is the cluster layer's work.
                 let o = v as *const ActorRefObj;
                 put_varint(out, (*o).node);
                 put_varint(out, (*o).id);

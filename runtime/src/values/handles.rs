@@ -6,6 +6,12 @@
 //! incarnation id, a reply by a per-process number. Decoding yields *unresolved* handles (no
 //! runtime pointer) unless a resolver is installed (`set_resolver`), which the cluster layer
 //! will do; unresolved handles still print, compare and re-encode.
+//!
+//! An `ActorRef` object of a supervised child (`spec/abi.md` §9) routes through the child's
+//! `StableRef` instead of one incarnation: its `actor` field holds `StableRef::into_raw | 1`
+//! (the low bit tags it; actor pointers are aligned, so theirs is 0), its node is 0 and its id
+//! the reference's `stable_id`. Only this file and `rc.rs` (freeing) look inside `actor`; every
+//! other reader goes through [`actor_ref_borrow`] / [`actor_ref_raw`] or reads node and id.
 
 use std::ptr;
 use std::sync::{OnceLock, RwLock};
@@ -14,7 +20,88 @@ use super::heap::Heap;
 use super::obj::*;
 use super::rc::desc_of;
 use crate::abi::desc::{GrainTypeDesc, TypeDesc};
+use crate::supervise::StableRef;
 use crate::{RawActorRef, RawReply};
+
+/// The tag in the low bit of `ActorRefObj.actor` marking a `StableRef` pointer.
+const STABLE_TAG: usize = 1;
+
+/// What an `ActorRefObj.actor` field holds.
+enum Target {
+    None,
+    Actor(*const crate::Actor),
+    Stable(*const ()),
+}
+
+fn target_of(a: *const crate::Actor) -> Target {
+    if a.is_null() {
+        Target::None
+    } else if a as usize & STABLE_TAG != 0 {
+        Target::Stable((a as usize & !STABLE_TAG) as *const ())
+    } else {
+        Target::Actor(a)
+    }
+}
+
+/// The runtime reference an `ActorRef` object holds, borrowed (see [`actor_ref_borrow`]).
+pub enum RefTarget {
+    /// One incarnation (`spawn`, `self`, an actor resolved from the wire).
+    Actor(std::mem::ManuallyDrop<RawActorRef>),
+    /// A supervised child, across its restarts.
+    Stable(std::mem::ManuallyDrop<StableRef>),
+}
+
+/// A new `ActorRef` object routing through `r` (a supervised child whose actor type is
+/// `actor_name`), taking over `r`'s count.
+pub fn new_stable_actor_ref(
+    heap: &Heap,
+    desc: &'static TypeDesc,
+    r: StableRef,
+    actor_name: &str,
+) -> Value {
+    let v = alloc_actor_ref(heap, desc, 0, r.stable_id(), actor_name);
+    let p = r.into_raw() as usize | STABLE_TAG;
+    // SAFETY: `v` is the ActorRefObj just built.
+    unsafe { (*(v as *mut ActorRefObj)).actor = p as *const crate::Actor };
+    v
+}
+
+/// Drops the count an `ActorRefObj.actor` field holds (freeing the object).
+///
+/// # Safety
+/// `a` must be the field of an object being freed, dropped once.
+pub(crate) unsafe fn drop_actor_field(a: *const crate::Actor) {
+    // SAFETY: the field holds one count of what it points at (`new_actor_ref`,
+    // `new_stable_actor_ref`, `clone_handle`).
+    unsafe {
+        match target_of(a) {
+            Target::None => {}
+            Target::Actor(p) => drop(RawActorRef::from_raw(p)),
+            Target::Stable(p) => drop(StableRef::from_raw(p)),
+        }
+    }
+}
+
+/// A new count of what an `ActorRefObj.actor` field holds, as a field value.
+///
+/// # Safety
+/// `a` must be the field of a live object.
+unsafe fn clone_actor_field(a: *const crate::Actor) -> *const crate::Actor {
+    // SAFETY: the field holds one count, kept (ManuallyDrop); the clone is a new one.
+    unsafe {
+        match target_of(a) {
+            Target::None => ptr::null(),
+            Target::Actor(p) => {
+                let held = std::mem::ManuallyDrop::new(RawActorRef::from_raw(p));
+                (*held).clone().into_raw()
+            }
+            Target::Stable(p) => {
+                let held = std::mem::ManuallyDrop::new(StableRef::from_raw(p));
+                ((*held).clone().into_raw() as usize | STABLE_TAG) as *const crate::Actor
+            }
+        }
+    }
+}
 
 static NODE_NAMES: RwLock<Vec<String>> = RwLock::new(Vec::new());
 
@@ -99,34 +186,38 @@ fn alloc_actor_ref(heap: &Heap, desc: &'static TypeDesc, node: u64, id: u64, nam
     p as Value
 }
 
-/// The runtime handle of an `ActorRef` value (a new count), None when unresolved.
+/// The runtime handle of an `ActorRef` value (a new count), None when unresolved. For a
+/// reference routed through a supervised child's `StableRef`, the child's current incarnation
+/// (None while it restarts or once it is gone).
 ///
 /// # Safety
 /// `v` must be a live `ActorRefObj`.
 pub unsafe fn actor_ref_raw(v: Value) -> Option<RawActorRef> {
-    // SAFETY: `actor` holds one count of a live actor; we take a new one for the caller.
-    unsafe {
-        let a = (*(v as *const ActorRefObj)).actor;
-        if a.is_null() {
-            return None;
-        }
-        let held = std::mem::ManuallyDrop::new(RawActorRef::from_raw(a));
-        Some((*held).clone())
+    // SAFETY: guaranteed by the caller; the borrow ends inside this call.
+    match unsafe { actor_ref_borrow(v) }? {
+        RefTarget::Actor(r) => Some((*r).clone()),
+        RefTarget::Stable(s) => s.current(),
     }
 }
 
-/// A new `Reply` object taking over the copy `r`.
 /// The runtime reference an `ActorRef` object holds, borrowed for as long as the object lives
-/// (no count taken: the caller must not keep it past the object).
+/// (no count taken: the caller must not keep it past the object). None when unresolved.
 ///
 /// # Safety
 /// `v` must be a live `ActorRef` object that outlives every use of the result.
-pub unsafe fn actor_ref_borrow(v: Value) -> Option<std::mem::ManuallyDrop<RawActorRef>> {
+pub unsafe fn actor_ref_borrow(v: Value) -> Option<RefTarget> {
     // SAFETY: guaranteed by the caller; the object owns one count of `actor`, which the
     // ManuallyDrop never gives back.
     unsafe {
-        let a = (*(v as *const ActorRefObj)).actor;
-        (!a.is_null()).then(|| std::mem::ManuallyDrop::new(RawActorRef::from_raw(a)))
+        match target_of((*(v as *const ActorRefObj)).actor) {
+            Target::None => None,
+            Target::Actor(p) => Some(RefTarget::Actor(std::mem::ManuallyDrop::new(
+                RawActorRef::from_raw(p),
+            ))),
+            Target::Stable(p) => Some(RefTarget::Stable(std::mem::ManuallyDrop::new(
+                StableRef::from_raw(p),
+            ))),
+        }
     }
 }
 
@@ -142,6 +233,7 @@ pub unsafe fn reply_borrow(v: Value) -> Option<std::mem::ManuallyDrop<RawReply>>
     }
 }
 
+/// A new `Reply` object taking over the copy `r`.
 pub fn new_reply(heap: &Heap, desc: &'static TypeDesc, r: RawReply) -> Value {
     let p = r.into_raw();
     // The slot's address is unique while any copy lives: a per-process reply number.
@@ -216,9 +308,7 @@ pub unsafe fn clone_handle(v: Value, heap: &Heap) -> Value {
             crate::abi::desc::kind::ACTOR_REF => {
                 let o = v as *const ActorRefObj;
                 let c = alloc_actor_ref(heap, d, (*o).node, (*o).id, actor_ref_name(v));
-                if let Some(r) = actor_ref_raw(v) {
-                    (*(c as *mut ActorRefObj)).actor = r.into_raw();
-                }
+                (*(c as *mut ActorRefObj)).actor = clone_actor_field((*o).actor);
                 c
             }
             crate::abi::desc::kind::REPLY => {

@@ -60,7 +60,8 @@ pub struct MapObj {
 pub struct ActorRefObj {
     pub h: Header,
     /// A `RawActorRef::into_raw` pointer holding one count, or null for a reference not resolved
-    /// to a local actor (decoded from the wire without a resolver).
+    /// to a local actor (decoded from the wire without a resolver), or — low bit set — a
+    /// supervised child's `StableRef::into_raw` pointer (`handles.rs`, `spec/abi.md` §9).
     pub actor: *const crate::Actor,
     /// Node number (0 = this process's node, see `handles.rs`).
     pub node: u64,

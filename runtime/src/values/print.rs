@@ -112,6 +112,7 @@ unsafe fn write_object(out: &mut String, v: Value, d: &TypeDesc, top: bool) {
                 out.push('}');
             }
             kind::ACTOR_REF => {
+                // A supervised child's reference prints its stable id (`handles.rs`).
                 let o = v as *const ActorRefObj;
                 let _ = write!(
                     out,

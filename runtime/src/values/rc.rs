@@ -210,10 +210,8 @@ pub unsafe fn free_object_only(p: *mut Header) {
                 raw_free((*m).index.cast());
             }
             kind::ACTOR_REF => {
-                let a = (*p.cast::<ActorRefObj>()).actor;
-                if !a.is_null() {
-                    drop(crate::RawActorRef::from_raw(a));
-                }
+                // An incarnation or, tagged, a supervised child's stable reference.
+                super::handles::drop_actor_field((*p.cast::<ActorRefObj>()).actor);
             }
             kind::REPLY => {
                 let r = (*p.cast::<ReplyObj>()).reply;

@@ -5,10 +5,10 @@
 //! algorithm of Maranget ("Warnings for pattern matching", 2007), which arms can never match
 //! and which values no arm covers. It knows nothing about the AST or spans.
 
-mod usefulness;
-mod witness;
 #[cfg(test)]
 mod tests;
+mod usefulness;
+mod witness;
 
 /// Index of a [`Shape`] in a [`ShapeTable`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,9 +38,15 @@ pub enum Shape {
     Optional(ShapeId),
     Tuple(Vec<ShapeId>),
     /// A struct: one constructor with these fields, in declaration order.
-    Struct { name: String, fields: Vec<(String, ShapeId)> },
+    Struct {
+        name: String,
+        fields: Vec<(String, ShapeId)>,
+    },
     /// An `enum`, `error` set or `message` protocol. `name` is how the type is written.
-    Sum { name: String, variants: Vec<VariantShape> },
+    Sum {
+        name: String,
+        variants: Vec<VariantShape>,
+    },
     /// Integers, floats, strings, lists, references...: too many values to enumerate;
     /// only a wildcard or binding covers them.
     Opaque,
@@ -70,7 +76,10 @@ pub enum Pat {
     Some(Box<Pat>),
     Tuple(Vec<Pat>),
     Struct(Vec<Pat>),
-    Variant { index: usize, fields: Vec<Pat> },
+    Variant {
+        index: usize,
+        fields: Vec<Pat>,
+    },
     /// An integer, float or string literal against an [`Shape::Opaque`] type.
     Literal(LitKey),
 }
@@ -107,7 +116,10 @@ pub fn check(table: &ShapeTable, scrutinee: ShapeId, arms: &[Arm]) -> Coverage {
     let witnesses = cx.run(scrutinee, arms.iter().map(|arm| (&arm.pat, arm.guarded)));
     let mut missing: Vec<String> = Vec::new();
     for w in &witnesses {
-        let text = w.first().map(|p| witness::print(table, p)).unwrap_or_else(|| "_".to_string());
+        let text = w
+            .first()
+            .map(|p| witness::print(table, p))
+            .unwrap_or_else(|| "_".to_string());
         // Distinct witnesses can print alike only in the corner of `??T` (see `witness`).
         if !missing.contains(&text) {
             missing.push(text);
@@ -115,8 +127,18 @@ pub fn check(table: &ShapeTable, scrutinee: ShapeId, arms: &[Arm]) -> Coverage {
     }
     let more_missing = missing.len() > MAX_REPORTED;
     missing.truncate(MAX_REPORTED);
-    let unreachable = cx.useful.iter().enumerate().filter(|(_, u)| !**u).map(|(i, _)| i).collect();
-    Coverage { missing, more_missing, unreachable }
+    let unreachable = cx
+        .useful
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| !**u)
+        .map(|(i, _)| i)
+        .collect();
+    Coverage {
+        missing,
+        more_missing,
+        unreachable,
+    }
 }
 
 /// How many missing patterns a [`Coverage`] lists.

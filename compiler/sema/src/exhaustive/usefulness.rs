@@ -43,7 +43,11 @@ pub(super) enum Ctor {
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum WPat {
     Wild,
-    Ctor { ctor: Ctor, shape: ShapeId, fields: Vec<WPat> },
+    Ctor {
+        ctor: Ctor,
+        shape: ShapeId,
+        fields: Vec<WPat>,
+    },
 }
 
 /// A row of the matrix: the remaining patterns of one arm.
@@ -84,7 +88,10 @@ static OPAQUE: Shape = Shape::Opaque;
 
 impl<'a> Usefulness<'a> {
     pub(super) fn new(table: &'a ShapeTable, arms: usize) -> Self {
-        Usefulness { table, useful: vec![false; arms] }
+        Usefulness {
+            table,
+            useful: vec![false; arms],
+        }
     }
 
     fn shape(&self, id: ShapeId) -> &'a Shape {
@@ -100,7 +107,11 @@ impl<'a> Usefulness<'a> {
     ) -> Vec<Vec<WPat>> {
         let rows = arms
             .enumerate()
-            .map(|(arm, (pat, guarded))| Row { pats: vec![pat], arm, guarded })
+            .map(|(arm, (pat, guarded))| Row {
+                pats: vec![pat],
+                arm,
+                guarded,
+            })
             .collect();
         self.compute(rows, &[scrutinee], 0)
     }
@@ -140,7 +151,13 @@ impl<'a> Usefulness<'a> {
 
         if heads.iter().all(|(k, _)| k.is_none()) {
             // Nothing to split on: the column is "anything", and so is its witness.
-            let sub = rows.into_iter().map(|row| Row { pats: row.pats[1..].to_vec(), ..row }).collect();
+            let sub = rows
+                .into_iter()
+                .map(|row| Row {
+                    pats: row.pats[1..].to_vec(),
+                    ..row
+                })
+                .collect();
             let mut ws = self.compute(sub, rest_tys, depth + 1);
             for w in &mut ws {
                 w.insert(0, WPat::Wild);
@@ -195,7 +212,10 @@ impl<'a> Usefulness<'a> {
                         }
                     }
                     if needs_default {
-                        default.push(Row { pats: rest.to_vec(), ..*row });
+                        default.push(Row {
+                            pats: rest.to_vec(),
+                            ..*row
+                        });
                     }
                 }
             }
@@ -224,7 +244,11 @@ impl<'a> Usefulness<'a> {
                     }
                     let rest = w.split_off(arity.min(w.len()));
                     let mut v = Vec::with_capacity(rest.len() + 1);
-                    v.push(WPat::Ctor { ctor: self.ctor_of(shape, k), shape: ty, fields: w });
+                    v.push(WPat::Ctor {
+                        ctor: self.ctor_of(shape, k),
+                        shape: ty,
+                        fields: w,
+                    });
                     v.extend(rest);
                     out.push(v);
                 }
@@ -235,7 +259,11 @@ impl<'a> Usefulness<'a> {
                     }
                     let fields = vec![WPat::Wild; arity];
                     let mut v = Vec::with_capacity(w.len() + 1);
-                    v.push(WPat::Ctor { ctor: self.ctor_of(shape, k), shape: ty, fields });
+                    v.push(WPat::Ctor {
+                        ctor: self.ctor_of(shape, k),
+                        shape: ty,
+                        fields,
+                    });
                     v.extend(w.iter().cloned());
                     out.push(v);
                 }
@@ -278,8 +306,12 @@ impl<'a> Usefulness<'a> {
             (Shape::Optional(_), other) => Head::Ctor(1, std::slice::from_ref(other)),
             // And a "present" wrapper against a non-optional means the inner pattern.
             (_, Pat::Some(inner)) => self.head(shape, inner),
-            (Shape::Tuple(_) | Shape::Struct { .. }, Pat::Tuple(ps) | Pat::Struct(ps)) => Head::Ctor(0, ps),
-            (Shape::Sum { variants, .. }, Pat::Variant { index, fields }) if *index < variants.len() => {
+            (Shape::Tuple(_) | Shape::Struct { .. }, Pat::Tuple(ps) | Pat::Struct(ps)) => {
+                Head::Ctor(0, ps)
+            }
+            (Shape::Sum { variants, .. }, Pat::Variant { index, fields })
+                if *index < variants.len() =>
+            {
                 Head::Ctor(*index, fields)
             }
             (Shape::Opaque, Pat::Literal(lit)) => Head::Lit(lit),
@@ -293,9 +325,10 @@ impl<'a> Usefulness<'a> {
             Shape::Optional(inner) if k == 1 => vec![*inner],
             Shape::Tuple(ts) => ts.clone(),
             Shape::Struct { fields, .. } => fields.iter().map(|(_, t)| *t).collect(),
-            Shape::Sum { variants, .. } => {
-                variants.get(k).map(|v| v.fields.iter().map(|(_, t)| *t).collect()).unwrap_or_default()
-            }
+            Shape::Sum { variants, .. } => variants
+                .get(k)
+                .map(|v| v.fields.iter().map(|(_, t)| *t).collect())
+                .unwrap_or_default(),
             _ => Vec::new(),
         }
     }

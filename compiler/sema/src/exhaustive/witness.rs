@@ -11,7 +11,12 @@ pub(super) fn print(table: &ShapeTable, w: &WPat) -> String {
 }
 
 fn write(table: &ShapeTable, w: &WPat, out: &mut String) {
-    let WPat::Ctor { ctor, shape, fields } = w else {
+    let WPat::Ctor {
+        ctor,
+        shape,
+        fields,
+    } = w
+    else {
         out.push('_');
         return;
     };
@@ -22,7 +27,10 @@ fn write(table: &ShapeTable, w: &WPat, out: &mut String) {
         (Ctor::Some, _) => match fields.first() {
             // `null` would mean the outer empty value: the inner one of a `??T` has no pattern
             // of its own, only a wildcard or binding reaches it.
-            Some(WPat::Ctor { ctor: Ctor::Null, .. }) | None => out.push('_'),
+            Some(WPat::Ctor {
+                ctor: Ctor::Null, ..
+            })
+            | None => out.push('_'),
             Some(inner) => write(table, inner, out),
         },
         (Ctor::Single, Some(Shape::Tuple(_))) => {

@@ -11,7 +11,11 @@ pub fn parse(src: &str) -> (Module, Vec<Diagnostic>) {
 /// Parses `src`, asserts there are no diagnostics, and returns the dump.
 pub fn dump_ok(src: &str) -> String {
     let (m, d) = parse(src);
-    assert!(d.is_empty(), "unexpected diagnostics for\n{src}\n{}", render(&d, src));
+    assert!(
+        d.is_empty(),
+        "unexpected diagnostics for\n{src}\n{}",
+        render(&d, src)
+    );
     janus_syntax::dump(&m)
 }
 
@@ -28,7 +32,11 @@ pub fn stmts(body: &str) -> String {
 pub fn expr(e: &str) -> String {
     let b = stmts(&format!("let x = {e}"));
     // (block (let x <e>))
-    let inner = b.strip_prefix("(block (let x ").expect("let").strip_suffix("))").expect("end");
+    let inner = b
+        .strip_prefix("(block (let x ")
+        .expect("let")
+        .strip_suffix("))")
+        .expect("end");
     inner.to_string()
 }
 
@@ -36,7 +44,11 @@ pub fn expr(e: &str) -> String {
 pub fn render(diags: &[Diagnostic], src: &str) -> String {
     let mut out = String::new();
     for d in diags {
-        let lo = d.primary_span().map(|s| s.lo as usize).unwrap_or(0).min(src.len());
+        let lo = d
+            .primary_span()
+            .map(|s| s.lo as usize)
+            .unwrap_or(0)
+            .min(src.len());
         let line = src[..lo].matches('\n').count() + 1;
         let col = lo - src[..lo].rfind('\n').map(|p| p + 1).unwrap_or(0) + 1;
         out.push_str(&format!("{} {line}:{col} {}\n", d.code, d.message));

@@ -12,7 +12,9 @@ pub(super) struct T {
 
 impl T {
     pub(super) fn new() -> Self {
-        T { t: ShapeTable::default() }
+        T {
+            t: ShapeTable::default(),
+        }
     }
     pub(super) fn bool(&mut self) -> ShapeId {
         self.t.add(Shape::Bool)
@@ -28,7 +30,10 @@ impl T {
     }
     pub(super) fn strukt(&mut self, name: &str, fields: &[(&str, ShapeId)]) -> ShapeId {
         let fields = fields.iter().map(|(n, s)| (n.to_string(), *s)).collect();
-        self.t.add(Shape::Struct { name: name.to_string(), fields })
+        self.t.add(Shape::Struct {
+            name: name.to_string(),
+            fields,
+        })
     }
     pub(super) fn sum(&mut self, name: &str, variants: &[(&str, &[(&str, ShapeId)])]) -> ShapeId {
         let variants = variants
@@ -39,16 +44,29 @@ impl T {
                 fields: fs.iter().map(|(f, s)| (f.to_string(), *s)).collect(),
             })
             .collect();
-        self.t.add(Shape::Sum { name: name.to_string(), variants })
+        self.t.add(Shape::Sum {
+            name: name.to_string(),
+            variants,
+        })
     }
     /// `enum Shape { Circle { radius: f64 }, Rect { w: f64, h: f64 }, Dot }`
     pub(super) fn shape_enum(&mut self) -> ShapeId {
         let f = self.opaque();
-        self.sum("Shape", &[("Circle", &[("radius", f)]), ("Rect", &[("w", f), ("h", f)]), ("Dot", &[])])
+        self.sum(
+            "Shape",
+            &[
+                ("Circle", &[("radius", f)]),
+                ("Rect", &[("w", f), ("h", f)]),
+                ("Dot", &[]),
+            ],
+        )
     }
     /// `enum E { A, B, C, D, E }`
     pub(super) fn abcde(&mut self) -> ShapeId {
-        self.sum("E", &[("A", &[]), ("B", &[]), ("C", &[]), ("D", &[]), ("E", &[])])
+        self.sum(
+            "E",
+            &[("A", &[]), ("B", &[]), ("C", &[]), ("D", &[]), ("E", &[])],
+        )
     }
     pub(super) fn check(&self, s: ShapeId, arms: &[Arm]) -> Coverage {
         check(&self.t, s, arms)
@@ -56,13 +74,19 @@ impl T {
 }
 
 pub(super) fn arm(pat: Pat) -> Arm {
-    Arm { pat, guarded: false }
+    Arm {
+        pat,
+        guarded: false,
+    }
 }
 pub(super) fn guarded(pat: Pat) -> Arm {
     Arm { pat, guarded: true }
 }
 pub(super) fn v(index: usize) -> Pat {
-    Pat::Variant { index, fields: vec![] }
+    Pat::Variant {
+        index,
+        fields: vec![],
+    }
 }
 pub(super) fn vf(index: usize, fields: Vec<Pat>) -> Pat {
     Pat::Variant { index, fields }

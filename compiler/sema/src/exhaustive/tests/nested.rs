@@ -21,7 +21,13 @@ fn struct_with_all_wildcard_fields_prints_wildcard() {
     let s = t.strukt("Point", &[("x", f), ("y", f)]);
     let c = t.check(s, &[arm(Pat::Struct(vec![int(0), Pat::Wild]))]);
     missing(&c, &["_"], false);
-    exhaustive(&t.check(s, &[arm(Pat::Struct(vec![int(0), Pat::Wild])), arm(Pat::Struct(wild_fields(2)))]));
+    exhaustive(&t.check(
+        s,
+        &[
+            arm(Pat::Struct(vec![int(0), Pat::Wild])),
+            arm(Pat::Struct(wild_fields(2))),
+        ],
+    ));
 }
 
 #[test]
@@ -31,10 +37,17 @@ fn struct_nested_in_tuple() {
     let s = t.strukt("Flags", &[("a", b), ("b", b)]);
     let tup = t.tuple(&[s, b]);
     let arms = [
-        arm(Pat::Tuple(vec![Pat::Struct(vec![Pat::Bool(true), Pat::Wild]), Pat::Wild])),
+        arm(Pat::Tuple(vec![
+            Pat::Struct(vec![Pat::Bool(true), Pat::Wild]),
+            Pat::Wild,
+        ])),
         arm(Pat::Tuple(vec![Pat::Wild, Pat::Bool(true)])),
     ];
-    missing(&t.check(tup, &arms), &["(Flags { a: false, b: _ }, false)"], false);
+    missing(
+        &t.check(tup, &arms),
+        &["(Flags { a: false, b: _ }, false)"],
+        false,
+    );
 }
 
 // ---- messages ----
@@ -46,9 +59,19 @@ fn message_with_reply_field() {
     let amount = t.opaque();
     let m = t.sum(
         "CounterMsg",
-        &[("Increment", &[]), ("Add", &[("amount", amount)]), ("Get", &[("reply", reply)]), ("Stop", &[])],
+        &[
+            ("Increment", &[]),
+            ("Add", &[("amount", amount)]),
+            ("Get", &[("reply", reply)]),
+            ("Stop", &[]),
+        ],
     );
-    let all = [arm(v(0)), arm(vf(1, wild_fields(1))), arm(vf(2, wild_fields(1))), arm(v(3))];
+    let all = [
+        arm(v(0)),
+        arm(vf(1, wild_fields(1))),
+        arm(vf(2, wild_fields(1))),
+        arm(v(3)),
+    ];
     let c = t.check(m, &all);
     exhaustive(&c);
     assert!(c.unreachable.is_empty());
@@ -71,7 +94,14 @@ fn message_literal_field_does_not_cover_variant() {
 fn guarded_arm_does_not_cover() {
     let mut t = T::new();
     let s = t.shape_enum();
-    let c = t.check(s, &[guarded(vf(0, wild_fields(1))), arm(vf(1, wild_fields(2))), arm(v(2))]);
+    let c = t.check(
+        s,
+        &[
+            guarded(vf(0, wild_fields(1))),
+            arm(vf(1, wild_fields(2))),
+            arm(v(2)),
+        ],
+    );
     missing(&c, &[".Circle { radius: _ }"], false);
     assert!(c.unreachable.is_empty());
 }
@@ -104,7 +134,14 @@ fn guarded_arm_after_covering_arm_is_unreachable() {
 fn guarded_arms_do_not_make_later_arms_unreachable() {
     let mut t = T::new();
     let b = t.bool();
-    let c = t.check(b, &[guarded(Pat::Wild), guarded(Pat::Bool(true)), arm(Pat::Bool(true))]);
+    let c = t.check(
+        b,
+        &[
+            guarded(Pat::Wild),
+            guarded(Pat::Bool(true)),
+            arm(Pat::Bool(true)),
+        ],
+    );
     missing(&c, &["false"], false);
     assert!(c.unreachable.is_empty());
 }
@@ -124,7 +161,10 @@ fn only_guarded_wildcard_is_missing_wildcard() {
 fn list(t: &mut T) -> ShapeId {
     let head = t.opaque();
     let id = ShapeId(t.t.shapes.len() as u32);
-    t.sum("List", &[("Nil", &[]), ("Cons", &[("head", head), ("tail", id)])])
+    t.sum(
+        "List",
+        &[("Nil", &[]), ("Cons", &[("head", head), ("tail", id)])],
+    )
 }
 
 #[test]
@@ -140,7 +180,11 @@ fn recursive_list_nested_witness() {
     let mut t = T::new();
     let l = list(&mut t);
     let c = t.check(l, &[arm(v(0)), arm(vf(1, vec![Pat::Wild, v(0)]))]);
-    missing(&c, &[".Cons { head: _, tail: .Cons { head: _, tail: _ } }"], false);
+    missing(
+        &c,
+        &[".Cons { head: _, tail: .Cons { head: _, tail: _ } }"],
+        false,
+    );
 }
 
 #[test]
@@ -148,7 +192,11 @@ fn recursive_list_without_arms_terminates() {
     let mut t = T::new();
     let l = list(&mut t);
     missing(&t.check(l, &[]), &["_"], false);
-    missing(&t.check(l, &[arm(v(0))]), &[".Cons { head: _, tail: _ }"], false);
+    missing(
+        &t.check(l, &[arm(v(0))]),
+        &[".Cons { head: _, tail: _ }"],
+        false,
+    );
 }
 
 #[test]
@@ -165,7 +213,9 @@ fn recursive_list_deep_pattern() {
     let c = t.check(l, &arms);
     missing(
         &c,
-        &[".Cons { head: _, tail: .Cons { head: _, tail: .Cons { head: _, tail: .Cons { head: _, tail: _ } } } }"],
+        &[
+            ".Cons { head: _, tail: .Cons { head: _, tail: .Cons { head: _, tail: .Cons { head: _, tail: _ } } } }",
+        ],
         false,
     );
 }
@@ -187,7 +237,15 @@ fn int_literals_need_wildcard() {
 fn duplicate_literal_is_unreachable() {
     let mut t = T::new();
     let i = t.opaque();
-    let c = t.check(i, &[arm(string("a")), arm(string("b")), arm(string("a")), arm(Pat::Wild)]);
+    let c = t.check(
+        i,
+        &[
+            arm(string("a")),
+            arm(string("b")),
+            arm(string("a")),
+            arm(Pat::Wild),
+        ],
+    );
     exhaustive(&c);
     assert_eq!(c.unreachable, vec![2]);
 }
@@ -210,7 +268,10 @@ fn literal_and_bool_tuple_reports_general_witness() {
     missing(&c, &["_"], false);
     let c = t.check(
         tup,
-        &[arm(Pat::Tuple(vec![string("a"), Pat::Bool(true)])), arm(Pat::Tuple(vec![Pat::Wild, Pat::Bool(true)]))],
+        &[
+            arm(Pat::Tuple(vec![string("a"), Pat::Bool(true)])),
+            arm(Pat::Tuple(vec![Pat::Wild, Pat::Bool(true)])),
+        ],
     );
     missing(&c, &["(_, false)"], false);
     let c = t.check(
@@ -271,10 +332,15 @@ fn two_hundred_variants_two_hundred_arms_is_fast() {
     let f = t.opaque();
     let names: Vec<String> = (0..200).map(|i| format!("V{i}")).collect();
     let fields: &[(&str, ShapeId)] = &[("x", f)];
-    let variants: Vec<(&str, &[(&str, ShapeId)])> =
-        names.iter().enumerate().map(|(i, n)| (n.as_str(), if i % 2 == 0 { fields } else { &[][..] })).collect();
+    let variants: Vec<(&str, &[(&str, ShapeId)])> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), if i % 2 == 0 { fields } else { &[][..] }))
+        .collect();
     let s = t.sum("Big", &variants);
-    let arms: Vec<Arm> = (0..200).map(|i| arm(vf(i, wild_fields(1 - i % 2)))).collect();
+    let arms: Vec<Arm> = (0..200)
+        .map(|i| arm(vf(i, wild_fields(1 - i % 2))))
+        .collect();
     let start = std::time::Instant::now();
     let mut c = Coverage::default();
     for _ in 0..10 {
@@ -296,12 +362,18 @@ fn many_arms_with_wildcards_stay_linear() {
     let i = t.opaque();
     let b = t.bool();
     let tup = t.tuple(&[i, b]);
-    let mut arms: Vec<Arm> = (0..2000).map(|k| arm(Pat::Tuple(vec![int(k), Pat::Bool(k % 2 == 0)]))).collect();
+    let mut arms: Vec<Arm> = (0..2000)
+        .map(|k| arm(Pat::Tuple(vec![int(k), Pat::Bool(k % 2 == 0)])))
+        .collect();
     arms.push(arm(Pat::Tuple(vec![Pat::Wild, Pat::Bool(true)])));
     arms.push(arm(Pat::Tuple(vec![Pat::Wild, Pat::Bool(false)])));
     let start = std::time::Instant::now();
     let c = t.check(tup, &arms);
     exhaustive(&c);
     assert!(c.unreachable.is_empty());
-    assert!(start.elapsed().as_millis() < 2000, "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed().as_millis() < 2000,
+        "took {:?}",
+        start.elapsed()
+    );
 }

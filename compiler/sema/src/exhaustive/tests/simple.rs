@@ -8,7 +8,14 @@ use super::*;
 fn enum_all_variants_covered() {
     let mut t = T::new();
     let s = t.shape_enum();
-    let c = t.check(s, &[arm(vf(0, wild_fields(1))), arm(vf(1, wild_fields(2))), arm(v(2))]);
+    let c = t.check(
+        s,
+        &[
+            arm(vf(0, wild_fields(1))),
+            arm(vf(1, wild_fields(2))),
+            arm(v(2)),
+        ],
+    );
     exhaustive(&c);
     assert!(c.unreachable.is_empty());
 }
@@ -93,7 +100,15 @@ fn arms_after_wildcard_are_unreachable() {
 fn duplicate_variant_is_unreachable() {
     let mut t = T::new();
     let s = t.shape_enum();
-    let c = t.check(s, &[arm(v(2)), arm(vf(0, wild_fields(1))), arm(v(2)), arm(Pat::Wild)]);
+    let c = t.check(
+        s,
+        &[
+            arm(v(2)),
+            arm(vf(0, wild_fields(1))),
+            arm(v(2)),
+            arm(Pat::Wild),
+        ],
+    );
     exhaustive(&c);
     assert_eq!(c.unreachable, vec![2]);
 }
@@ -123,7 +138,10 @@ fn variant_partial_fields_witness_keeps_declaration_order() {
     let b = t.bool();
     let f = t.opaque();
     let s = t.sum("S", &[("P", &[("x", f), ("flag", b), ("y", f)])]);
-    let c = t.check(s, &[arm(vf(0, vec![Pat::Wild, Pat::Bool(true), Pat::Wild]))]);
+    let c = t.check(
+        s,
+        &[arm(vf(0, vec![Pat::Wild, Pat::Bool(true), Pat::Wild]))],
+    );
     missing(&c, &[".P { x: _, flag: false, y: _ }"], false);
 }
 
@@ -156,7 +174,14 @@ fn bool_missing_false() {
 fn bool_duplicate_is_unreachable() {
     let mut t = T::new();
     let b = t.bool();
-    let c = t.check(b, &[arm(Pat::Bool(true)), arm(Pat::Bool(true)), arm(Pat::Bool(false))]);
+    let c = t.check(
+        b,
+        &[
+            arm(Pat::Bool(true)),
+            arm(Pat::Bool(true)),
+            arm(Pat::Bool(false)),
+        ],
+    );
     exhaustive(&c);
     assert_eq!(c.unreachable, vec![1]);
 }
@@ -175,10 +200,32 @@ fn opt_bool_needs_null_true_false() {
     let mut t = T::new();
     let b = t.bool();
     let ob = t.opt(b);
-    exhaustive(&t.check(ob, &[arm(Pat::Null), arm(some(Pat::Bool(true))), arm(some(Pat::Bool(false)))]));
-    missing(&t.check(ob, &[arm(some(Pat::Bool(true))), arm(some(Pat::Bool(false)))]), &["null"], false);
-    missing(&t.check(ob, &[arm(Pat::Null), arm(some(Pat::Bool(true)))]), &["false"], false);
-    missing(&t.check(ob, &[arm(some(Pat::Bool(true)))]), &["null", "false"], false);
+    exhaustive(&t.check(
+        ob,
+        &[
+            arm(Pat::Null),
+            arm(some(Pat::Bool(true))),
+            arm(some(Pat::Bool(false))),
+        ],
+    ));
+    missing(
+        &t.check(
+            ob,
+            &[arm(some(Pat::Bool(true))), arm(some(Pat::Bool(false)))],
+        ),
+        &["null"],
+        false,
+    );
+    missing(
+        &t.check(ob, &[arm(Pat::Null), arm(some(Pat::Bool(true)))]),
+        &["false"],
+        false,
+    );
+    missing(
+        &t.check(ob, &[arm(some(Pat::Bool(true)))]),
+        &["null", "false"],
+        false,
+    );
 }
 
 #[test]
@@ -204,7 +251,10 @@ fn opt_bare_inner_pattern_is_read_as_present_case() {
     let mut t = T::new();
     let b = t.bool();
     let ob = t.opt(b);
-    let c = t.check(ob, &[arm(Pat::Null), arm(Pat::Bool(true)), arm(Pat::Bool(false))]);
+    let c = t.check(
+        ob,
+        &[arm(Pat::Null), arm(Pat::Bool(true)), arm(Pat::Bool(false))],
+    );
     exhaustive(&c);
     assert!(c.unreachable.is_empty());
 }
@@ -216,9 +266,17 @@ fn opt_opt_bool_inner_null_is_reported_as_wildcard() {
     let b = t.bool();
     let ob = t.opt(b);
     let oob = t.opt(ob);
-    let arms = [arm(Pat::Null), arm(some(some(Pat::Bool(true)))), arm(some(some(Pat::Bool(false))))];
+    let arms = [
+        arm(Pat::Null),
+        arm(some(some(Pat::Bool(true)))),
+        arm(some(some(Pat::Bool(false)))),
+    ];
     missing(&t.check(oob, &arms), &["_"], false);
-    let arms = [arm(Pat::Null), arm(some(some(Pat::Bool(true)))), arm(some(Pat::Wild))];
+    let arms = [
+        arm(Pat::Null),
+        arm(some(some(Pat::Bool(true)))),
+        arm(some(Pat::Wild)),
+    ];
     let c = t.check(oob, &arms);
     exhaustive(&c);
     assert!(c.unreachable.is_empty());
@@ -256,8 +314,27 @@ fn tuple_of_bools_all_combinations() {
     let b = t.bool();
     let tup = t.tuple(&[b, b]);
     let p = |x, y| Pat::Tuple(vec![Pat::Bool(x), Pat::Bool(y)]);
-    exhaustive(&t.check(tup, &[arm(p(true, true)), arm(p(true, false)), arm(p(false, true)), arm(p(false, false))]));
-    missing(&t.check(tup, &[arm(p(true, true)), arm(p(true, false)), arm(p(false, false))]), &["(false, true)"], false);
+    exhaustive(&t.check(
+        tup,
+        &[
+            arm(p(true, true)),
+            arm(p(true, false)),
+            arm(p(false, true)),
+            arm(p(false, false)),
+        ],
+    ));
+    missing(
+        &t.check(
+            tup,
+            &[
+                arm(p(true, true)),
+                arm(p(true, false)),
+                arm(p(false, false)),
+            ],
+        ),
+        &["(false, true)"],
+        false,
+    );
 }
 
 #[test]
@@ -297,13 +374,21 @@ fn wide_tuple_of_bools_is_fast_and_correct() {
         .collect();
     let start = std::time::Instant::now();
     let c = t.check(tup, &arms);
-    missing(&c, &["(false, false, false, false, false, false, false, false, false, false, false, false)"], false);
+    missing(
+        &c,
+        &["(false, false, false, false, false, false, false, false, false, false, false, false)"],
+        false,
+    );
     arms.push(arm(Pat::Tuple(vec![Pat::Bool(false); 12])));
     arms.push(arm(Pat::Tuple(vec![Pat::Wild; 12])));
     let c = t.check(tup, &arms);
     exhaustive(&c);
     assert_eq!(c.unreachable, vec![13]);
-    assert!(start.elapsed().as_millis() < 2000, "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed().as_millis() < 2000,
+        "took {:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -321,11 +406,21 @@ fn qualified_variants_print_their_qualifier() {
     // `NetError | DiskError`, both with `Timeout`: only the qualified form is pasteable.
     let mut t = T::new();
     let at = t.opaque();
-    let variants = [("NetError", "Timeout", vec![]), ("DiskError", "Timeout", vec![("at".to_string(), at)])]
-        .into_iter()
-        .map(|(q, n, fields)| VariantShape { name: n.to_string(), qualifier: Some(q.to_string()), fields })
-        .collect();
-    let s = t.t.add(Shape::Sum { name: "NetError | DiskError".to_string(), variants });
+    let variants = [
+        ("NetError", "Timeout", vec![]),
+        ("DiskError", "Timeout", vec![("at".to_string(), at)]),
+    ]
+    .into_iter()
+    .map(|(q, n, fields)| VariantShape {
+        name: n.to_string(),
+        qualifier: Some(q.to_string()),
+        fields,
+    })
+    .collect();
+    let s = t.t.add(Shape::Sum {
+        name: "NetError | DiskError".to_string(),
+        variants,
+    });
     let c = t.check(s, &[arm(v(0))]);
     missing(&c, &["DiskError.Timeout { at: _ }"], false);
 }
