@@ -26,22 +26,35 @@ struct Options {
     emit: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: check-speed [JANUSC] [--lines N] [--runs N] [--parse-only] [--emit DIR]";
+const USAGE: &str =
+    "usage: check-speed [JANUSC] [--lines N] [--runs N] [--parse-only] [--emit DIR]";
 
 fn options() -> Result<Options, String> {
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut opts = Options { janusc: workspace.join("target/release/janusc"), lines: 100_000, runs: 5, parse_only: false, emit: None };
+    let mut opts = Options {
+        janusc: workspace.join("target/release/janusc"),
+        lines: 100_000,
+        runs: 5,
+        parse_only: false,
+        emit: None,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut number = |what: &str| -> Result<usize, String> {
             let v = args.next().ok_or(format!("{what} needs a value"))?;
-            v.replace('_', "").parse().map_err(|_| format!("{what}: not a number: {v}"))
+            v.replace('_', "")
+                .parse()
+                .map_err(|_| format!("{what}: not a number: {v}"))
         };
         match arg.as_str() {
             "--lines" => opts.lines = number("--lines")?.max(300),
             "--runs" => opts.runs = number("--runs")?.max(1),
             "--parse-only" => opts.parse_only = true,
-            "--emit" => opts.emit = Some(PathBuf::from(args.next().ok_or("--emit needs a directory")?)),
+            "--emit" => {
+                opts.emit = Some(PathBuf::from(
+                    args.next().ok_or("--emit needs a directory")?,
+                ))
+            }
             "-h" | "--help" => return Err(USAGE.into()),
             path => opts.janusc = PathBuf::from(path),
         }
@@ -63,8 +76,12 @@ fn run() -> Result<(), String> {
     let opts = options()?;
     if let Some(dir) = &opts.emit {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        for (name, text) in [("main.jan", generate::program(opts.lines)), ("janus.toml", generate::MANIFEST.to_string())] {
-            std::fs::write(dir.join(name), text).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+        for (name, text) in [
+            ("main.jan", generate::program(opts.lines)),
+            ("janus.toml", generate::MANIFEST.to_string()),
+        ] {
+            std::fs::write(dir.join(name), text)
+                .map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
         }
         println!("wrote {}", dir.display());
         return Ok(());
@@ -86,7 +103,8 @@ fn measure(opts: &Options, dir: &std::path::Path) -> Result<(), String> {
     let src = generate::program(opts.lines);
     let lines = src.lines().count();
     let write = |name: &str, text: &str| {
-        std::fs::write(dir.join(name), text).map_err(|e| format!("{}: {e}", dir.join(name).display()))
+        std::fs::write(dir.join(name), text)
+            .map_err(|e| format!("{}: {e}", dir.join(name).display()))
     };
     write("main.jan", &src)?;
     write("janus.toml", generate::MANIFEST)?;
@@ -97,7 +115,10 @@ fn measure(opts: &Options, dir: &std::path::Path) -> Result<(), String> {
         let (module, diags) = janus_syntax::parse_module(janus_syntax::FileId(0), &src);
         let took = start.elapsed();
         if !diags.is_empty() {
-            return Err(format!("the generated program has syntax diagnostics: {:?}", diags[0]));
+            return Err(format!(
+                "the generated program has syntax diagnostics: {:?}",
+                diags[0]
+            ));
         }
         drop(module);
         best = best.min(took);
@@ -119,7 +140,11 @@ fn measure(opts: &Options, dir: &std::path::Path) -> Result<(), String> {
             .map_err(|e| format!("running {}: {e}", opts.janusc.display()))?;
         let took = start.elapsed();
         // Clean: success, and no diagnostic (a summary line such as "no problems" is fine).
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let lower = text.to_lowercase();
         if !out.status.success() || lower.contains("error") || lower.contains("warning") {
             let head: Vec<&str> = text.lines().take(40).collect();
@@ -137,6 +162,10 @@ fn measure(opts: &Options, dir: &std::path::Path) -> Result<(), String> {
 
 fn report(what: &str, lines: usize, best: Duration) {
     let secs = best.as_secs_f64();
-    let per_s = if secs > 0.0 { (lines as f64 / secs) as u64 } else { 0 };
+    let per_s = if secs > 0.0 {
+        (lines as f64 / secs) as u64
+    } else {
+        0
+    };
     println!("{what} lines={lines} best_s={secs:.3} lines_per_s={per_s}");
 }
