@@ -246,6 +246,22 @@ impl StableRef {
         loop {
             let mut g = self.0.route.lock();
             match &mut *g {
+                // An incarnation that has ended but whose exit the supervisor has not seen yet
+                // (its exit hook, which unbinds, runs last in its ending): the child is
+                // restarting, so the message waits for the next incarnation instead of being
+                // dropped with the dead mailbox.
+                Route::Live(r) if !r.is_alive() => {
+                    let old = std::mem::replace(
+                        &mut *g,
+                        Route::Waiting {
+                            queue: VecDeque::new(),
+                            blocked: Vec::new(),
+                        },
+                    );
+                    drop(g);
+                    drop(old); // the incarnation's reference, released outside the lock
+                    continue;
+                }
                 Route::Live(r) => {
                     let r = r.clone();
                     drop(g);
