@@ -23,7 +23,7 @@ use janus_bench::programs::{self, PROGRAMS};
 use janus_bench::report::{Better, Figure, Target};
 
 const USAGE: &str = "usage: janus-bench [JANUSC] [--only NAME,...] [--runs N] [--tiny] [--compile-lines N] [--compile-actors yes|no|auto] [--emit-compile DIR]
-names: pingpong ring ask skynet fanin spawn idle compile";
+names: pingpong ring ask skynet fanin spawn restart idle compile";
 
 /// A Janus program may take this long before it counts as hung.
 const RUN_LIMIT: Duration = Duration::from_secs(600);
@@ -268,6 +268,19 @@ fn figures(
                         n as f64 / base.as_secs_f64() / 1e6,
                     );
                 }
+            }
+            "restart" => {
+                // The program's `elapsed` is the median sample: crash to the restarted child's
+                // answer, no backoff. No tokio counterpart: tokio has no supervision.
+                let janus = janus_rate().map(|r| r.1 * 1e6);
+                let fig = Figure {
+                    name: "restart-latency-median",
+                    unit: "us",
+                    base: "target",
+                    better: Better::Lower,
+                    target: Target::Above(1.0),
+                };
+                emit(&fig, janus, 10.0);
             }
             "idle" => {
                 let n = size(0);

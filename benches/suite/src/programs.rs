@@ -51,6 +51,11 @@ pub const PROGRAMS: &[Program] = &[
         tiny: &["1000", "100"],
     },
     Program {
+        name: "restart",
+        full: &["10000"],
+        tiny: &["100"],
+    },
+    Program {
         name: "idle",
         full: &["100000", "500"],
         tiny: &["1000", "100"],

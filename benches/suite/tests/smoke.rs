@@ -38,7 +38,7 @@ fn expected_count(name: &str) -> u64 {
     match name {
         "pingpong" => 200, // 100 round trips, 2 messages each
         "ring" | "skynet" | "fanin" | "spawn" | "idle" => 1000,
-        "ask" => 100,
+        "ask" | "restart" => 100,
         other => panic!("no expected count for `{other}`"),
     }
 }
@@ -95,6 +95,11 @@ fn fanin() {
 #[test]
 fn spawn() {
     smoke("spawn");
+}
+
+#[test]
+fn restart() {
+    smoke("restart");
 }
 
 #[test]
