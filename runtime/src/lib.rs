@@ -14,6 +14,7 @@ mod crash;
 pub mod entry;
 mod mailbox;
 mod payload;
+pub mod rng;
 mod sched;
 pub mod stack;
 pub mod supervise;

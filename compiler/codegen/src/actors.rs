@@ -347,42 +347,37 @@ fn handle_wrapper(
         .iter()
         .filter_map(|p| p.plan.receive.map(|r| (p, r)))
         .collect();
-    if receivers.len() == 1 {
-        let (part, r) = receivers[0];
-        call_fn(
-            w.m,
-            w.fids,
-            w.prog,
-            &mut b,
-            r,
-            Some(state),
-            part.offset,
-            &[msg],
-        )?;
-        b.ins().jump(done, &[]);
-    } else {
-        // Several protocols: the message's header names its own.
-        let own = b.ins().load(types::I64, MemFlagsData::trusted(), msg, 8);
-        for (part, r) in receivers {
-            let proto = receive_protocol(w.prog, r)?;
+    // With several protocols (behaviors), the message's header names its own.
+    let several = receivers.len() > 1;
+    let own = several.then(|| b.ins().load(types::I64, MemFlagsData::trusted(), msg, 8));
+    for (part, r) in &receivers {
+        let mut next = None;
+        if let Some(own) = own {
+            let proto = receive_protocol(w.prog, *r)?;
             let want = desc_addr(w, &mut b, &proto)?;
             let hit = b.ins().icmp(IntCC::Equal, own, want);
             let (yes, no) = (b.create_block(), b.create_block());
             b.ins().brif(hit, yes, &[], no, &[]);
             b.switch_to_block(yes);
-            call_fn(
-                w.m,
-                w.fids,
-                w.prog,
-                &mut b,
-                r,
-                Some(state),
-                part.offset,
-                &[msg],
-            )?;
-            b.ins().jump(done, &[]);
+            next = Some(no);
+        }
+        call_fn(
+            w.m,
+            w.fids,
+            w.prog,
+            &mut b,
+            *r,
+            Some(state),
+            part.offset,
+            &[msg],
+        )?;
+        b.ins().jump(done, &[]);
+        if let Some(no) = next {
             b.switch_to_block(no);
         }
+    }
+    if receivers.len() != 1 {
+        // No protocol matched (or the actor has no receive): nothing handles the message.
         b.ins().jump(done, &[]);
     }
     b.switch_to_block(done);

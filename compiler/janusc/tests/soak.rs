@@ -27,7 +27,11 @@ fn rss_kib(pid: u32) -> u64 {
 /// RSS samples in KiB, a few other stderr lines).
 fn soak(program: &str, counted: fn(&str) -> bool) -> (String, u64, Vec<u64>, Vec<String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let stem = Path::new(program).file_stem().expect("stem").to_string_lossy().into_owned();
+    let stem = Path::new(program)
+        .file_stem()
+        .expect("stem")
+        .to_string_lossy()
+        .into_owned();
     let exe = std::env::temp_dir().join(format!("janus-soak-{stem}-{}", std::process::id()));
     let build = Command::new(env!("CARGO_BIN_EXE_janusc"))
         .args(["build", "--release", "-o"])
@@ -35,7 +39,11 @@ fn soak(program: &str, counted: fn(&str) -> bool) -> (String, u64, Vec<u64>, Vec
         .arg(root.join(program))
         .output()
         .expect("run janusc");
-    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
     let mut child = Command::new(&exe)
         .arg(ROUNDS.to_string())
         .stdout(Stdio::piped())
@@ -95,7 +103,10 @@ fn a_million_crashes_keep_memory_flat_and_the_other_actor_answering() {
             && line.contains(" crashed: panic: boom at ")
             && line.ends_with("crash_loop.jan:20:13")
     });
-    assert_eq!(last, format!("done {ROUNDS} crashes, {ROUNDS} asks stopped, 10 echoes"));
+    assert_eq!(
+        last,
+        format!("done {ROUNDS} crashes, {ROUNDS} asks stopped, 10 echoes")
+    );
     assert_eq!(crashes, ROUNDS, "one report per crash; others: {other:?}");
     assert_flat("crash loop", &rss);
 }
@@ -105,7 +116,13 @@ fn a_million_restarts_keep_memory_flat_and_the_sibling_answering() {
     let (last, crash_lines, rss, other) = soak("tests/restart_storm/storm.jan", |line| {
         line.starts_with("actor Crasher#") && line.ends_with("storm.jan:20:13")
     });
-    assert_eq!(last, format!("done {ROUNDS} restarts, {ROUNDS} asks stopped"));
-    assert_eq!(crash_lines, ROUNDS, "one report per crash; others: {other:?}");
+    assert_eq!(
+        last,
+        format!("done {ROUNDS} restarts, {ROUNDS} asks stopped")
+    );
+    assert_eq!(
+        crash_lines, ROUNDS,
+        "one report per crash; others: {other:?}"
+    );
     assert_flat("restart storm", &rss);
 }

@@ -17,42 +17,8 @@ use super::obj::*;
 use super::rc;
 use crate::abi::desc::{GrainTypeDesc, TypeDesc, kind};
 
-/// A small deterministic generator (SplitMix64): good enough to spread test values, no
-/// dependency, the same sequence on every platform.
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (0 when `n` is 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next_u64() % n as u64) as usize
-        }
-    }
-
-    /// True with probability `num / den`.
-    pub fn chance(&mut self, num: u64, den: u64) -> bool {
-        den != 0 && self.next_u64() % den < num
-    }
-
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len())]
-    }
-}
+/// The generator of test values (SplitMix64, `crate::rng`).
+pub use crate::rng::SplitMix64 as Rng;
 
 /// "No finite value" in the height table.
 const INF: u32 = u32::MAX;
