@@ -4,9 +4,8 @@
 
 use janus_sema::fx::{FxMap as HashMap, FxSet as HashSet};
 
-use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    self as ir_clif, Block, FuncRef, GlobalValue, InstBuilder, MemFlagsData, TrapCode, Value, types,
+    Block, FuncRef, GlobalValue, InstBuilder, MemFlagsData, TrapCode, Value, types,
 };
 use cranelift_frontend::{FunctionBuilder, Switch, Variable};
 use cranelift_module::{DataId, FuncId, Module};
@@ -16,7 +15,7 @@ use janus_sema::Ty;
 use janus_syntax::Span;
 
 use crate::CodegenError;
-use crate::data::{DataCx, STACK_RESERVE, STACK_SIZE};
+use crate::data::DataCx;
 use crate::owner::Ownership;
 use crate::rt::Rt;
 use crate::types::{clif, counted, from_slot, to_slot};
@@ -340,7 +339,7 @@ pub fn lower_function<'a, 'p, 'b>(
     cx.b.append_block_params_for_function_params(entry);
     cx.b.switch_to_block(entry);
     let params: Vec<Value> = cx.b.block_params(entry).to_vec();
-    let limit = stack_check(&mut cx)?;
+    let limit = crate::stack::stack_check(&mut cx)?;
     let mut pi = 0;
     if has_state(f) {
         cx.state = params.first().copied();
@@ -361,49 +360,11 @@ pub fn lower_function<'a, 'p, 'b>(
     for bid in rpo(f) {
         lower_block(&mut cx, bid)?;
     }
-    set_stack_limit(&mut cx, limit);
+    crate::stack::set_stack_limit(&mut cx, limit);
     cx.b.seal_all_blocks();
     let config = cx.m.target_config();
     cx.b.finalize(config);
     Ok(())
-}
-
-/// The stack check every compiled function starts with (`spec/abi.md`, "Stack limit"): its
-/// frame is allocated by then, and when it leaves less than the runtime's reserve below the
-/// stack pointer the function calls `janus_cg_stack_overflow` (which crashes the actor, or ends
-/// `main`) instead of running. Stacks are aligned to their power-of-two size, so the bytes left
-/// are `sp & (STACK_SIZE - 1)`: two instructions and a compare, no load. Continues in a new
-/// block, where the entry block's IR code goes; returns the instruction defining the limit,
-/// which `set_stack_limit` raises once the function's stack slots are known.
-fn stack_check(cx: &mut Cx) -> Result<ir_clif::Inst, CodegenError> {
-    let sp = cx.b.ins().get_stack_pointer(types::I64);
-    let left = cx.b.ins().band_imm_u(sp, STACK_SIZE - 1);
-    let limit = cx.b.ins().iconst(types::I64, STACK_RESERVE);
-    let limit_inst = cx.b.func.dfg.value_def(limit).unwrap_inst();
-    let short = cx.b.ins().icmp(IntCC::UnsignedLessThan, left, limit);
-    let overflow = cx.b.create_block();
-    let cont = cx.b.create_block();
-    cx.b.set_cold_block(overflow);
-    cx.b.ins().brif(short, overflow, &[], cont, &[]);
-    cx.b.switch_to_block(overflow);
-    let l = cx.loc(cx.f.span)?;
-    cx.call_rt("janus_cg_stack_overflow", &[l])?;
-    cx.b.ins().trap(TrapCode::unwrap_user(1));
-    cx.b.switch_to_block(cont);
-    Ok(limit_inst)
-}
-
-/// Raises the limit of `stack_check` by the function's explicit stack slots (argument arrays of
-/// list literals and calls can be large): the reserve must be left *below* the frame, but the
-/// frame is already allocated when the check runs, so a large frame needs a higher limit.
-/// Register spill slots are not counted (a few hundred bytes; the guard page catches the rest).
-fn set_stack_limit(cx: &mut Cx, limit: ir_clif::Inst) {
-    let slots = &cx.b.func.sized_stack_slots;
-    let slots: i64 = slots.values().map(|s| i64::from(s.size)).sum();
-    if slots > 0 {
-        let v = STACK_RESERVE.saturating_add(slots).min(STACK_SIZE);
-        cx.b.func.replace(limit).iconst(types::I64, v);
-    }
 }
 
 /// Whether `f` is code of an actor with state: it takes the state block as a hidden first

@@ -11,7 +11,7 @@
 //! (supervisor descriptors, `spawn` of a supervisor, its children), `places.rs` (loads and stores through
 //! fields and indexes), `builtins.rs` (the closed list of built-ins), `owner.rs` (which values
 //! need a reference count at their consuming use), `parallel.rs` (Cranelift's back end on
-//! every core).
+//! every core), `stack.rs` (the stack check at every function's entry).
 
 mod actors;
 mod builtins;
@@ -24,6 +24,7 @@ mod owner;
 mod parallel;
 mod places;
 mod rt;
+mod stack;
 mod supervisors;
 mod types;
 
