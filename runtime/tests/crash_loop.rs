@@ -2,11 +2,9 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use janus_runtime::{Behavior, ExitReason, fail};
+use janus_runtime::{Behavior, fail};
 
 struct Doomed {
     _state: Vec<u64>,
@@ -22,35 +20,12 @@ impl Behavior for Doomed {
 #[test]
 fn hundred_thousand_crashes_keep_memory_flat() {
     let rt = common::rt();
-    let crashed = Arc::new(AtomicUsize::new(0));
-    let rounds = 100;
-    let per_round = 1000;
-    let mut rss_before = 0;
-    for round in 0..rounds {
-        for _ in 0..per_round {
-            let a = rt.spawn(Doomed {
-                _state: vec![0; 16],
-            });
-            let c = crashed.clone();
-            a.on_exit(move |e| {
-                if matches!(e.reason, ExitReason::Crashed(_)) {
-                    c.fetch_add(1, Ordering::Relaxed);
-                }
-            });
-            a.send(());
-        }
-        let want = (round + 1) * per_round;
-        assert!(
-            common::wait_until(Duration::from_secs(20), || crashed.load(Ordering::Relaxed)
-                == want),
-            "round {round}: {} crashes",
-            crashed.load(Ordering::Relaxed)
-        );
-        if round == 0 {
-            rss_before = common::rss_bytes();
-        }
-    }
-    let rss_after = common::rss_bytes();
+    let (rounds, per_round) = (100, 1000);
+    let (rss_before, rss_after) = common::crash_rounds(rounds, per_round, || {
+        rt.spawn(Doomed {
+            _state: vec![0; 16],
+        })
+    });
     eprintln!(
         "crash loop: {} crashes, RSS after the first 1,000 {} KiB, after all {} KiB",
         rounds * per_round,

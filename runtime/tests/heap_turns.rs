@@ -245,47 +245,25 @@ fn chained_turns_allocate_into_their_own_heaps() {
 #[test]
 fn hundred_thousand_allocate_and_crash_cycles_keep_memory_flat() {
     let rt = common::rt();
-    let crashed = Arc::new(AtomicUsize::new(0));
     let ld = b::list(b::string());
     let (rounds, per_round) = (100, 1000);
-    let mut rss_before = 0;
-    for round in 0..rounds {
-        for _ in 0..per_round {
-            let a = rt.spawn_fn(0u64, move |_: &mut u64, _: &mut ()| {
-                let h = heap::current();
-                // SAFETY: as in `here`.
-                let hr = unsafe { &*h };
-                let mut live = [0u64; 16];
-                for (k, slot) in live.iter_mut().enumerate() {
-                    *slot = s(
-                        hr,
-                        &format!("a string long enough to need its own buffer {k}"),
-                    );
-                }
-                let l = list(hr, ld, &[s(hr, "x"), s(hr, "y"), s(hr, "z")]);
-                std::hint::black_box((&live, l));
-                fail("on purpose", "heap_turns.rs");
-            });
-            let c = crashed.clone();
-            a.on_exit(move |e| {
-                if matches!(e.reason, ExitReason::Crashed(_)) {
-                    c.fetch_add(1, Ordering::Relaxed);
-                }
-            });
-            a.send(());
-        }
-        let want = (round + 1) * per_round;
-        assert!(
-            common::wait_until(Duration::from_secs(20), || crashed.load(Ordering::Relaxed)
-                == want),
-            "round {round}: {} crashes",
-            crashed.load(Ordering::Relaxed)
-        );
-        if round == 0 {
-            rss_before = common::rss_bytes();
-        }
-    }
-    let rss_after = common::rss_bytes();
+    let (rss_before, rss_after) = common::crash_rounds(rounds, per_round, || {
+        rt.spawn_fn(0u64, move |_: &mut u64, _: &mut ()| {
+            let h = heap::current();
+            // SAFETY: as in `here`.
+            let hr = unsafe { &*h };
+            let mut live = [0u64; 16];
+            for (k, slot) in live.iter_mut().enumerate() {
+                *slot = s(
+                    hr,
+                    &format!("a string long enough to need its own buffer {k}"),
+                );
+            }
+            let l = list(hr, ld, &[s(hr, "x"), s(hr, "y"), s(hr, "z")]);
+            std::hint::black_box((&live, l));
+            fail("on purpose", "heap_turns.rs");
+        })
+    });
     eprintln!(
         "heap crash loop: {} crashes of actors holding 20 objects each, RSS after the first \
          1,000 {} KiB, after all {} KiB",

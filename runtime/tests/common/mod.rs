@@ -44,3 +44,41 @@ pub fn rss_bytes() -> usize {
         .unwrap_or(0);
     pages * 4096
 }
+
+/// Spawns `rounds` × `per_round` actors with `spawn`, sends each one `()` (on which it is meant
+/// to crash) and waits, round by round, until every one of them has crashed. Returns the RSS
+/// after the first round and after the last, in bytes.
+pub fn crash_rounds(
+    rounds: usize,
+    per_round: usize,
+    mut spawn: impl FnMut() -> janus_runtime::ActorRef<()>,
+) -> (usize, usize) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let crashed = Arc::new(AtomicUsize::new(0));
+    let mut rss_before = 0;
+    for round in 0..rounds {
+        for _ in 0..per_round {
+            let a = spawn();
+            let c = crashed.clone();
+            a.on_exit(move |e| {
+                if matches!(e.reason, janus_runtime::ExitReason::Crashed(_)) {
+                    // Relaxed: a counter read after the wait below.
+                    c.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+            a.send(());
+        }
+        let want = (round + 1) * per_round;
+        assert!(
+            wait_until(Duration::from_secs(20), || crashed.load(Ordering::Relaxed)
+                == want),
+            "round {round}: {} crashes",
+            crashed.load(Ordering::Relaxed)
+        );
+        if round == 0 {
+            rss_before = rss_bytes();
+        }
+    }
+    (rss_before, rss_bytes())
+}
