@@ -4,10 +4,10 @@
 //! reference without grains) fail cleanly with a reason; runs are deterministic; generated
 //! values cover the edge cases; and the `janus_rt_codec_selftest` export exits with the status.
 
+mod common;
 mod values_util;
 
 use std::collections::HashSet;
-use std::process::Command;
 
 use janus_runtime::abi::desc::build::{self as b, Ty};
 use janus_runtime::abi::desc::{TypeDesc, kind};
@@ -461,17 +461,7 @@ fn child_runs_the_export() {
 }
 
 fn run_child(which: &str) -> (Option<i32>, String) {
-    let exe = std::env::current_exe().expect("the test binary");
-    let out = Command::new(exe)
-        .args([
-            "child_runs_the_export",
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("JANUS_SELFTEST_CHILD", which)
-        .output()
-        .expect("the child runs");
+    let out = common::run_test_in_child("child_runs_the_export", "JANUS_SELFTEST_CHILD", which);
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,7 +1,8 @@
 //! Program end: `run_main` exits with 0 when `main` returns (without stopping live actors) and
 //! with 1 after one report when `main` crashes. The test re-runs its own binary as the program.
 
-use std::process::Command;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use janus_runtime::{Behavior, Config, fail, run_main};
@@ -35,18 +36,8 @@ fn child_program() {
 }
 
 fn run_child(mode: &str) -> (Option<i32>, String, String, Duration) {
-    let exe = std::env::current_exe().expect("test binary path");
     let t0 = Instant::now();
-    let out = Command::new(exe)
-        .args([
-            "--exact",
-            "child_program",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_ENV, mode)
-        .output()
-        .expect("run the child program");
+    let out = common::run_test_in_child("child_program", CHILD_ENV, mode);
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

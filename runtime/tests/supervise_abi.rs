@@ -4,10 +4,10 @@
 //! (`janus_rt_sup_begin/child/nested/spawn`), and sends and asks through the stable-routed
 //! `ActorRef` objects they return — across restarts, nested supervisors, and the end of the
 //! program when a top-level supervisor gives up (checked in a child process).
+mod common;
 #[path = "supervise_abi/program.rs"]
 mod program;
 
-use std::process::Command;
 use std::time::Duration;
 
 use janus_runtime::abi::supervisors::*;
@@ -270,17 +270,7 @@ fn child_top_level_failure() {
 }
 
 fn run_child(mode: &str) -> (Option<i32>, String, String) {
-    let exe = std::env::current_exe().expect("the test binary");
-    let out = Command::new(exe)
-        .args([
-            "child_top_level_failure",
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("JANUS_SUP_CHILD", mode)
-        .output()
-        .expect("the child runs");
+    let out = common::run_test_in_child("child_top_level_failure", "JANUS_SUP_CHILD", mode);
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -2,9 +2,9 @@
 //! shared runtime, failures isolated and summarised once, the cargo-like report, the exit status;
 //! and the `janus_rt_run_tests` export itself, run in a child process (it exits).
 
+mod common;
 mod values_util;
 
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -300,17 +300,7 @@ fn child_runs_the_export() {
 }
 
 fn run_child(filters: &str) -> (Option<i32>, String) {
-    let exe = std::env::current_exe().expect("the test binary");
-    let out = Command::new(exe)
-        .args([
-            "child_runs_the_export",
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("JANUS_TEST_CHILD", filters)
-        .output()
-        .expect("the child runs");
+    let out = common::run_test_in_child("child_runs_the_export", "JANUS_TEST_CHILD", filters);
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

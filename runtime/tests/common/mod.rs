@@ -82,3 +82,15 @@ pub fn crash_rounds(
     }
     (rss_before, rss_bytes())
 }
+
+/// Runs test `name` of this very test binary in a child process with the environment variable
+/// `key` set to `value` (which the test reads to know it is the child): how tests check code
+/// that ends the process (exit status, what reached stdout and stderr).
+pub fn run_test_in_child(name: &str, key: &str, value: &str) -> std::process::Output {
+    let exe = std::env::current_exe().expect("the test binary");
+    std::process::Command::new(exe)
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(key, value)
+        .output()
+        .expect("the child runs")
+}
