@@ -14,30 +14,8 @@ use janus_sema::types::IntTy;
 
 use crate::CodegenError;
 
-/// `kind` values of `TypeDesc` (part of the ABI; see `abi::desc::kind`).
-pub mod kind {
-    pub const VOID: u32 = 0;
-    pub const I64: u32 = 1;
-    pub const I32: u32 = 2;
-    pub const U64: u32 = 3;
-    pub const F64: u32 = 4;
-    pub const BOOL: u32 = 5;
-    pub const DURATION: u32 = 6;
-    pub const INSTANT: u32 = 7;
-    pub const STRING: u32 = 16;
-    pub const BYTES: u32 = 17;
-    pub const NODE_ID: u32 = 18;
-    pub const LIST: u32 = 19;
-    pub const MAP: u32 = 20;
-    pub const SET: u32 = 21;
-    pub const OPTIONAL: u32 = 22;
-    pub const TUPLE: u32 = 23;
-    pub const STRUCT: u32 = 24;
-    pub const ENUM: u32 = 25;
-    pub const ACTOR_REF: u32 = 26;
-    pub const GRAIN_REF: u32 = 27;
-    pub const REPLY: u32 = 28;
-}
+/// `kind` values of `TypeDesc` (shared with the runtime).
+pub use janus_abi::kind;
 
 /// Size of `TypeDesc`, and offsets of its fields.
 const DESC_SIZE: usize = 96;
@@ -94,11 +72,11 @@ pub struct SupChild {
 /// `TestEntry` (`runtime/src/abi/testing.rs`): name (ptr, len), function.
 pub const TEST_ENTRY_SIZE: usize = 24;
 
-/// The stack limit (`runtime/src/abi/mod.rs`): every stack compiled code runs on is
-/// `STACK_SIZE` bytes (a power of two) and aligned to it, and compiled code stops
-/// `STACK_RESERVE` bytes above its bottom (see `func::stack_check`).
-pub const STACK_SIZE: i64 = 16 << 20;
-pub const STACK_RESERVE: i64 = 64 << 10;
+/// The stack limit (`janus_abi`): every stack compiled code runs on is `STACK_SIZE` bytes (a
+/// power of two) and aligned to it, and compiled code stops `STACK_RESERVE` bytes above its
+/// bottom (see `stack::stack_check`).
+pub const STACK_SIZE: i64 = janus_abi::COMPILED_STACK_SIZE as i64;
+pub const STACK_RESERVE: i64 = janus_abi::STACK_RESERVE as i64;
 
 /// The functions of one actor descriptor, in `ActorDesc` order.
 pub struct ActorFns {
@@ -501,42 +479,9 @@ impl<'p> DataCx<'p> {
 #[cfg(test)]
 mod abi_layout {
     use super::*;
-    use janus_runtime::abi::desc::{self as rt, FieldDesc, TypeDesc, VariantDesc};
+    use janus_runtime::abi::desc::{FieldDesc, TypeDesc, VariantDesc};
     use janus_runtime::values::heap::{self as rt_heap, Header};
     use std::mem::{offset_of, size_of};
-
-    #[test]
-    fn kind_numbers_match_the_runtime() {
-        let pairs = [
-            (kind::VOID, rt::kind::VOID),
-            (kind::I64, rt::kind::I64),
-            (kind::I32, rt::kind::I32),
-            (kind::U64, rt::kind::U64),
-            (kind::F64, rt::kind::F64),
-            (kind::BOOL, rt::kind::BOOL),
-            (kind::DURATION, rt::kind::DURATION),
-            (kind::INSTANT, rt::kind::INSTANT),
-            (kind::STRING, rt::kind::STRING),
-            (kind::BYTES, rt::kind::BYTES),
-            (kind::NODE_ID, rt::kind::NODE_ID),
-            (kind::LIST, rt::kind::LIST),
-            (kind::MAP, rt::kind::MAP),
-            (kind::SET, rt::kind::SET),
-            (kind::OPTIONAL, rt::kind::OPTIONAL),
-            (kind::TUPLE, rt::kind::TUPLE),
-            (kind::STRUCT, rt::kind::STRUCT),
-            (kind::ENUM, rt::kind::ENUM),
-            (kind::ACTOR_REF, rt::kind::ACTOR_REF),
-            (kind::GRAIN_REF, rt::kind::GRAIN_REF),
-            (kind::REPLY, rt::kind::REPLY),
-        ];
-        for (i, (ours, theirs)) in pairs.iter().enumerate() {
-            assert_eq!(
-                ours, theirs,
-                "kind constant #{i} differs from the runtime's"
-            );
-        }
-    }
 
     #[test]
     fn descriptor_layout_matches_the_runtime() {
@@ -576,11 +521,8 @@ mod abi_layout {
     }
 
     #[test]
-    fn stack_limit_matches_the_runtime() {
-        use janus_runtime::abi::{COMPILED_STACK_SIZE, STACK_RESERVE as RT_RESERVE};
-        assert_eq!(STACK_SIZE as usize, COMPILED_STACK_SIZE);
-        assert_eq!(STACK_RESERVE as usize, RT_RESERVE);
-        // The runtime really hands out stacks of this size, aligned to it.
+    fn the_runtime_hands_out_stacks_of_the_size_compiled_code_assumes() {
+        use janus_runtime::abi::COMPILED_STACK_SIZE;
         let s = janus_runtime::stack::AlignedStack::new(COMPILED_STACK_SIZE).expect("stack");
         assert_eq!(s.size(), COMPILED_STACK_SIZE);
         assert_eq!(s.lowest() % COMPILED_STACK_SIZE, 0);

@@ -7,51 +7,8 @@
 
 use std::ptr;
 
-/// The kind of a type (the `kind` field of `TypeDesc`). Values are part of the ABI: never renumber.
-pub mod kind {
-    /// `void`: an 8-byte slot holding 0; printed `void`; encoded as nothing.
-    pub const VOID: u32 = 0;
-    pub const I64: u32 = 1;
-    /// `i32`: held sign-extended in an 8-byte slot.
-    pub const I32: u32 = 2;
-    pub const U64: u32 = 3;
-    /// `f64`: the IEEE-754 bits in an 8-byte slot.
-    pub const F64: u32 = 4;
-    /// `bool`: 0 or 1.
-    pub const BOOL: u32 = 5;
-    /// `Duration`: signed nanoseconds.
-    pub const DURATION: u32 = 6;
-    /// `Instant`: signed nanoseconds since the runtime's clock origin.
-    pub const INSTANT: u32 = 7;
-    /// `String`: pointer to an immutable UTF-8 string object.
-    pub const STRING: u32 = 16;
-    /// `Bytes`: pointer to an immutable byte string object (same layout as `String`).
-    pub const BYTES: u32 = 17;
-    /// `NodeId`: a node's name, laid out like `String`.
-    pub const NODE_ID: u32 = 18;
-    /// `[T]`: `elem` = T.
-    pub const LIST: u32 = 19;
-    /// `Map[K, V]`: `elem` = K, `value` = V.
-    pub const MAP: u32 = 20;
-    /// `Set[T]`: `elem` = T.
-    pub const SET: u32 = 21;
-    /// `?T`: `elem` = T. Boxed when T is a scalar or itself optional, else T's nullable pointer.
-    pub const OPTIONAL: u32 = 22;
-    /// `(A, B, ...)`: `fields` (names empty) in order.
-    pub const TUPLE: u32 = 23;
-    /// `struct`: `name`, `fields`.
-    pub const STRUCT: u32 = 24;
-    /// `enum`, `error` set or `message` protocol: `name`, `variants`.
-    pub const ENUM: u32 = 25;
-    /// `ActorRef[M]`: `elem` = the protocol M.
-    pub const ACTOR_REF: u32 = 26;
-    /// `GrainRef[M]`: `elem` = the protocol M, `grains` = the grain types implementing M.
-    pub const GRAIN_REF: u32 = 27;
-    /// `Reply[T]`: `elem` = T.
-    pub const REPLY: u32 = 28;
-    /// Runtime-internal objects (string builders); never in a compiled type.
-    pub const INTERNAL: u32 = 255;
-}
+/// The kind of a type (the `kind` field of `TypeDesc`): `janus_abi::kind`.
+pub use janus_abi::kind;
 
 /// A borrowed UTF-8 string in static data: pointer + length, not NUL-terminated.
 #[repr(C)]
